@@ -1,0 +1,43 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "crm",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "crm", targets: ["crm"]),
+        .library(name: "CRMCore", targets: ["CRMCore"]),
+        .library(name: "LuaBridge", targets: ["LuaBridge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        .target(name: "LuaBridge", dependencies: ["CLua"]),
+        .target(
+            name: "CRMCore",
+            dependencies: [
+                "LuaBridge",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "crm",
+            dependencies: [
+                "CRMCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge"]),
+        .testTarget(name: "CRMCoreTests", dependencies: ["CRMCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLITests", dependencies: ["CRMCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
