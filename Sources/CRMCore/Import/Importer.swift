@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+
+/// What `crm import` is asked to do besides reading the file.
+public struct ImportOptions: Sendable {
+    /// Import the good records and write the bad ones to `rejectsPath` instead of refusing the file.
+    public var skipInvalid = false
+    /// Where rejected records go with `skipInvalid`; default `FILE.rejects.csv` beside the input.
+    public var rejectsPath: String?
+    /// How many problems an all-or-nothing import lists before it stops looking.
+    public var maxProblems = 20
+    /// Called every `progressInterval` records with the number read so far.
+    public var progress: (@Sendable (Int) -> Void)?
+    public var progressInterval = 250_000
+
+    public init() {}
+}
+
+/// What an import did.
+public struct ImportSummary: Sendable, Equatable {
+    public let kind: RecordKind
+    public let file: String
+    public let runID: Int64
+    /// Records read from the file (not counting the header).
+    public let recordsRead: Int
+    public let inserted: Int
+    public let updated: Int
+    public let rejected: Int
+    /// Where the rejected records were written, when there were any.
+    public let rejectsPath: String?
+    /// Values kept but worth a look (a birth date that is not a date), at most `maxProblems`.
+    public let warnings: [ImportProblem]
+    public let warningCount: Int
+    public let duration: Duration
+}
+
+/// Imports one CSV file into the database in one transaction: all of it, or (by default) none
+/// of it when any record is bad.
+public struct Importer {
+    let database: CRMDatabase
+
+    public init(database: CRMDatabase) {
+        self.database = database
+    }
+
+    /// Imports `path` as records of `kind`. Throws `CRMError.importRejected` listing the problems
+    /// when the file has bad records and `skipInvalid` is off; the database is then unchanged.
+    public func importFile(_ kind: RecordKind, path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let startedAt = Timestamp.now()
+        let subject = "\(kind.rawValue) from \(path)"
+        var recordsRead = 0
+        do {
+            var pass = try ImportPass(kind: kind, path: path, options: options)
+            let currency = try database.currency()
+            let summary = try database.write { db -> ImportSummary in
+                let runID = try RunLog.begin(db, kind: "import", subject: subject, asOf: nil, startedAt: startedAt)
+                let before = try ImportStore.count(db, table: kind.table)
+                let written = try pass.run(db, runID: runID, scale: currency.scale)
+                recordsRead = pass.recordsRead
+                if !options.skipInvalid, !pass.problems.isEmpty {
+                    throw CRMError.importRejected(
+                        ImportFailure(file: path, problems: pass.problems, stoppedEarly: pass.stoppedEarly))
+                }
+                let inserted = try ImportStore.count(db, table: kind.table) - before
+                let rejectsPath = pass.problems.isEmpty ? nil : (options.rejectsPath ?? path + ".rejects.csv")
+                let duration = clock.now - start
+                try RunLog.finish(
+                    db,
+                    run: Run(
+                        id: runID, kind: "import", subject: subject, asOf: nil, startedAt: startedAt,
+                        durationMS: duration.wholeMilliseconds, outcome: "succeeded", rowsRead: pass.recordsRead,
+                        inserted: inserted, updated: written - inserted, rejected: pass.rejectedLines.count, error: nil))
+                return ImportSummary(
+                    kind: kind, file: path, runID: runID, recordsRead: pass.recordsRead, inserted: inserted,
+                    updated: written - inserted, rejected: pass.rejectedLines.count, rejectsPath: rejectsPath,
+                    warnings: Array(pass.warnings.prefix(options.maxProblems)), warningCount: pass.warnings.count,
+                    duration: duration)
+            }
+            if let rejectsPath = summary.rejectsPath {
+                try RejectsFile.write(from: path, lines: pass.rejectedLines, to: rejectsPath)
+            }
+            return summary
+        } catch let error as CRMError {
+            try? recordFailure(kind: kind, subject: subject, startedAt: startedAt, start: start, recordsRead: recordsRead, error: error)
+            throw error
+        }
+    }
+
+    private func recordFailure(
+        kind: RecordKind, subject: String, startedAt: Timestamp, start: ContinuousClock.Instant, recordsRead: Int,
+        error: CRMError
+    ) throws {
+        var rejected = 0
+        if case .importRejected(let failure) = error { rejected = Set(failure.problems.map(\.line)).count }
+        let run = Run(
+            id: 0, kind: "import", subject: subject, asOf: nil, startedAt: startedAt,
+            durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "failed", rowsRead: recordsRead,
+            inserted: 0, updated: 0, rejected: rejected, error: error.description)
+        try database.write { db in try RunLog.recordFailure(db, run: run) }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, for run records.
+    public var wholeMilliseconds: Int64 {
+        let parts = components
+        return parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000
+    }
+}

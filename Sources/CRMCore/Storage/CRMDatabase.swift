@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+
+/// The crm database: one SQLite file in WAL mode, migrated to the current schema on open.
+///
+/// Every SQL statement of the product lives under `Storage/`; the rest of the core talks to
+/// this type and its extensions.
+public final class CRMDatabase: Sendable {
+    /// The file the database lives in.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (and creates or migrates when needed) the database at `path`.
+    ///
+    /// - Parameter busyTimeout: how long a writer waits for another process before failing.
+    public init(path: String, busyTimeout: TimeInterval = 10) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "crm"
+        configuration.prepareDatabase { db in
+            // NORMAL in WAL mode keeps every committed transaction atomic across a crash of
+            // the process; only a power loss can drop the last commits.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw CRMError.database(path: path, message: error.message ?? "\(error)")
+        }
+    }
+
+    /// Reads from a consistent snapshot of the database.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try translatingErrors { try pool.read(body) }
+    }
+
+    /// Runs `body` in one immediate write transaction: all of it is committed, or none.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try translatingErrors {
+            try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw CRMError.internalInconsistency("transaction produced no result") }
+                return result
+            }
+        }
+    }
+
+    private func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw CRMError.busy(path: path)
+        } catch let error as DatabaseError {
+            throw CRMError.database(path: path, message: error.message ?? "\(error)")
+        }
+    }
+
+    /// The currency of every amount in this database (ISO 4217 code), set by `crm init`.
+    public func currency() throws -> Currency {
+        let code = try read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'currency'")
+        }
+        return try Currency(code: code ?? Currency.defaultCode)
+    }
+
+    /// Sets the currency; refused once orders exist, because stored minor units would change meaning.
+    public func setCurrency(_ currency: Currency) throws {
+        try write { db in
+            let current = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'currency'")
+            if current == currency.code { return }
+            let orders = try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0
+            if orders > 0 {
+                throw CRMError.invalidArgument(
+                    "the database already holds \(orders) orders in \(current ?? Currency.defaultCode); its currency cannot change")
+            }
+            try db.execute(
+                sql: "INSERT INTO settings(key, value) VALUES ('currency', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: [currency.code])
+        }
+    }
+}
+
+extension CRMDatabase {
+    /// Records that `crm demo` created this database (and may replace it).
+    func markAsDemo() throws {
+        try write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO settings(key, value) VALUES ('created_by', ?)", arguments: [Demo.marker])
+        }
+    }
+
+    func isDemo() throws -> Bool {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'created_by'") == Demo.marker
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import GRDB
+
+extension CRMDatabase {
+    /// The customer with this id, or nil.
+    public func customer(id: String) throws -> Customer? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customers WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            return Self.customer(from: row)
+        }
+    }
+
+    static func customer(from row: Row) -> Customer {
+        var customer = Customer(id: row["id"])
+        customer.name = row["name"]
+        customer.email = row["email"]
+        customer.phone = row["phone"]
+        customer.gender = row["gender"]
+        customer.birthDate = row["birth_date"]
+        customer.city = row["city"]
+        customer.industry = row["industry"]
+        customer.companySize = row["company_size"]
+        customer.occupation = row["occupation"]
+        customer.createdAt = (row["created_at"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:))
+        return customer
+    }
+
+    /// Orders and interactions of the customer with this id, summarised.
+    public func activity(customerID: String) throws -> CustomerActivity? {
+        try read { db in
+            guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [customerID])
+            else { return nil }
+            let orders = try Row.fetchOne(
+                db,
+                sql: "SELECT count(*), min(ordered_at), max(ordered_at), coalesce(sum(amount), 0) FROM orders WHERE customer_pk = ?",
+                arguments: [pk])
+            let categories = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT category FROM orders WHERE customer_pk = ? AND category IS NOT NULL
+                    GROUP BY category ORDER BY count(*) DESC, category LIMIT 3
+                    """,
+                arguments: [pk])
+            var interactions: [String: Int] = [:]
+            let kinds = try Row.fetchAll(
+                db, sql: "SELECT kind, count(*) FROM interactions WHERE customer_pk = ? GROUP BY kind", arguments: [pk])
+            for row in kinds { interactions[row[0]] = row[1] }
+            let lastInteraction = try Int64.fetchOne(
+                db, sql: "SELECT max(occurred_at) FROM interactions WHERE customer_pk = ?", arguments: [pk])
+            return CustomerActivity(
+                orderCount: orders?[0] ?? 0,
+                firstOrderAt: (orders?[1] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)),
+                lastOrderAt: (orders?[2] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)),
+                monetary: orders?[3] ?? 0,
+                topCategories: categories,
+                interactions: interactions,
+                lastInteractionAt: lastInteraction.map(Timestamp.init(microsecondsSinceEpoch:)))
+        }
+    }
+
+    /// How many records of each kind the database holds.
+    public func counts() throws -> [RecordKind: Int] {
+        try read { db in
+            var counts: [RecordKind: Int] = [:]
+            for kind in RecordKind.allCases { counts[kind] = try ImportStore.count(db, table: kind.table) }
+            return counts
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import GRDB
+
+extension CRMDatabase {
+    /// Calls `body` with every record of `kind` in the CSV format's column order, sorted by id,
+    /// as the text `crm import` reads back: instants in UTC (`Z`), amounts with the currency's
+    /// decimals, nil for empty values.
+    public func exportRecords(_ kind: RecordKind, _ body: ([String?]) throws -> Void) throws {
+        let scale = try currency().scale
+        try read { db in
+            let sql: String
+            switch kind {
+            case .customers:
+                sql = "SELECT \(RecordKind.customers.columns.joined(separator: ", ")) FROM customers ORDER BY id"
+            case .orders:
+                sql = """
+                    SELECT o.id, c.id, o.ordered_at, o.product, o.category, o.quantity, o.unit_price, o.amount
+                    FROM orders o JOIN customers c ON c.pk = o.customer_pk ORDER BY o.id
+                    """
+            case .interactions:
+                sql = """
+                    SELECT i.id, c.id, i.kind, i.occurred_at
+                    FROM interactions i JOIN customers c ON c.pk = i.customer_pk ORDER BY i.id
+                    """
+            }
+            let instantColumns: Set<String> = ["created_at", "ordered_at", "occurred_at"]
+            let moneyColumns: Set<String> = ["unit_price", "amount"]
+            let columns = kind.columns
+            let cursor = try Row.fetchCursor(db, sql: sql)
+            var values = [String?](repeating: nil, count: columns.count)
+            while let row = try cursor.next() {
+                for (index, column) in columns.enumerated() {
+                    if instantColumns.contains(column) {
+                        values[index] = (row[index] as Int64?).map { Timestamp(microsecondsSinceEpoch: $0).iso8601 }
+                    } else if moneyColumns.contains(column) {
+                        values[index] = (row[index] as Int64?).map { Money.formatMinorUnits($0, scale: scale) }
+                    } else if column == "quantity" {
+                        values[index] = (row[index] as Int64?).map { String($0) }
+                    } else {
+                        values[index] = row[index]
+                    }
+                }
+                try body(values)
+            }
+        }
+    }
+}

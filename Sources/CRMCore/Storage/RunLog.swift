@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+
+/// One recorded unit of work: an import, a segmentation run or a job.
+public struct Run: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var kind: String
+    public var subject: String
+    public var asOf: Timestamp?
+    public var startedAt: Timestamp
+    public var durationMS: Int64
+    public var outcome: String
+    public var rowsRead: Int
+    public var inserted: Int
+    public var updated: Int
+    public var rejected: Int
+    public var error: String?
+}
+
+/// Writes and reads the `runs` table.
+enum RunLog {
+    /// Starts a run inside the current transaction and returns its id.
+    static func begin(_ db: Database, kind: String, subject: String, asOf: Timestamp?, startedAt: Timestamp) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO runs(kind, subject, as_of, started_at, outcome) VALUES (?, ?, ?, ?, 'running')",
+            arguments: [kind, subject, asOf?.microsecondsSinceEpoch, startedAt.microsecondsSinceEpoch])
+        return db.lastInsertedRowID
+    }
+
+    /// Records the end of a run begun with `begin` in the same transaction.
+    static func finish(_ db: Database, run: Run) throws {
+        try db.execute(
+            sql: """
+                UPDATE runs SET duration_ms = ?, outcome = ?, rows_read = ?, inserted = ?, updated = ?,
+                    rejected = ?, error = ? WHERE id = ?
+                """,
+            arguments: [
+                run.durationMS, run.outcome, run.rowsRead, run.inserted, run.updated, run.rejected, run.error, run.id,
+            ])
+    }
+
+    /// Records a run that failed and whose own transaction was rolled back.
+    static func recordFailure(_ db: Database, run: Run) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO runs(kind, subject, as_of, started_at, duration_ms, outcome, rows_read, rejected, error)
+                VALUES (?, ?, ?, ?, ?, 'failed', ?, ?, ?)
+                """,
+            arguments: [
+                run.kind, run.subject, run.asOf?.microsecondsSinceEpoch, run.startedAt.microsecondsSinceEpoch, run.durationMS,
+                run.rowsRead, run.rejected, run.error,
+            ])
+    }
+
+    static func fetchAll(_ db: Database, limit: Int) throws -> [Run] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, kind, subject, as_of, started_at, duration_ms, outcome, rows_read, inserted, updated,
+                       rejected, error FROM runs ORDER BY id DESC LIMIT ?
+                """,
+            arguments: [limit]
+        ).map { row in
+            Run(
+                id: row["id"], kind: row["kind"], subject: row["subject"],
+                asOf: (row["as_of"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)),
+                startedAt: Timestamp(microsecondsSinceEpoch: row["started_at"]), durationMS: row["duration_ms"],
+                outcome: row["outcome"], rowsRead: row["rows_read"], inserted: row["inserted"],
+                updated: row["updated"], rejected: row["rejected"], error: row["error"])
+        }
+    }
+}
+
+extension CRMDatabase {
+    /// The most recent runs, newest first.
+    public func runs(limit: Int = 50) throws -> [Run] {
+        try read { db in try RunLog.fetchAll(db, limit: limit) }
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import CRMCore
+
+@main
+struct CRM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crm",
+        abstract: "Know your customers: import them, segment them with Lua plugins, act on the segments.",
+        discussion: """
+            Data lives in one SQLite file (--db, default $CRM_DB or ./crm.sqlite).
+
+            Start here:
+              crm init --currency EUR
+              crm import customers examples/customers.csv
+              crm import orders examples/orders.csv
+              crm import interactions examples/interactions.csv
+              crm customer show 42
+            or run `crm demo` to see all of it on the example data.
+            """,
+        subcommands: [
+            InitCommand.self, ImportCommand.self, ExportCommand.self, CustomerCommand.self, RunsCommand.self,
+            DemoCommand.self,
+        ]
+    )
+}

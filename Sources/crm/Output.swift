@@ -1,0 +1,67 @@
+import CRMCore
+import Foundation
+
+/// Prints rows as an aligned table, CSV or JSON on standard output.
+struct Output {
+    let format: OutputFormat
+
+    func print(columns: [String], rows: [[String?]]) throws {
+        switch format {
+        case .table:
+            printTable(columns: columns, rows: rows)
+        case .csv:
+            let writer = CSVWriter.standardOutput()
+            try writer.write(row: columns)
+            for row in rows { try writer.write(row: row.map { $0 ?? "" }) }
+            try writer.close()
+        case .json:
+            let objects = rows.map { row in
+                Dictionary(uniqueKeysWithValues: zip(columns, row.map { $0.map { $0 as Any } ?? NSNull() }))
+            }
+            try printJSON(objects)
+        }
+    }
+
+    func printJSON(_ object: Any) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    private func printTable(columns: [String], rows: [[String?]]) {
+        let cells = rows.map { $0.map { ($0 ?? "").replacingOccurrences(of: "\n", with: "⏎") } }
+        var widths = columns.map(\.count)
+        for row in cells {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.count)
+            }
+        }
+        func line(_ values: [String]) -> String {
+            values.enumerated().map { index, value in
+                index == values.count - 1 ? value : value.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        Swift.print(line(columns))
+        Swift.print(line(widths.map { String(repeating: "-", count: $0) }))
+        for row in cells { Swift.print(line(row)) }
+    }
+}
+
+/// Progress on standard error, only when it is a terminal.
+enum Progress {
+    static let isTerminal = isatty(2) == 1
+
+    static func report(_ message: String) {
+        guard isTerminal else { return }
+        FileHandle.standardError.write(Data("\r\(message)\u{1B}[K".utf8))
+    }
+
+    static func clear() {
+        guard isTerminal else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}

@@ -1,2 +1,0 @@
-import CRMCore
-print("crm")
