@@ -46,7 +46,11 @@ struct ImportPass {
         }
         let upsert = try BulkUpsert(db: db, table: kind.table, columns: mapper.tableColumns, runID: runID)
         defer { try? upsert.close(db: db) }
-        while !shouldStop {
+        while true {
+            if shouldStop {
+                stoppedEarly = hasMoreInput()
+                break
+            }
             let record: CSVRecord?
             do {
                 record = try reader.next()
@@ -73,6 +77,14 @@ struct ImportPass {
         // Duplicates are found when a batch is written, after later records were read.
         problems = problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
         return upsert.written
+    }
+
+    private func hasMoreInput() -> Bool {
+        do {
+            return try reader.next() != nil
+        } catch {
+            return true
+        }
     }
 
     private var shouldStop: Bool {

@@ -2,7 +2,7 @@
 ///
 /// Columns: `line` (where the record starts in the input), `reason`, then the record's own
 /// fields exactly as read. A record the CSV reader could not split into fields (a stray quote,
-/// a wrong field count) keeps its raw text in one field.
+/// a wrong field count) keeps its raw text in the first field column.
 enum RejectsFile {
     static func write(from input: String, lines: [Int: String], to output: String) throws {
         do {
@@ -21,7 +21,9 @@ enum RejectsFile {
                         if error.isFatal { break }
                         continue
                     }
+                    // Padded so the rejects file has one width throughout and reads back as CSV.
                     row = [String(error.line), reason, error.rawRecord]
+                        + Array(repeating: "", count: max(0, reader.header.count - 1))
                     if error.isFatal {
                         try writer.write(row: row)
                         break

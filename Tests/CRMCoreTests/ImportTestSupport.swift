@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@testable import CRMCore
+
+/// A temporary folder holding one test's database and files, removed when the test ends.
+final class Sandbox {
+    let directory: String
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "crm-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func path(_ name: String) -> String { directory + "/" + name }
+
+    /// Writes `text` to a file in the sandbox and returns its path.
+    @discardableResult
+    func file(_ name: String, _ text: String) throws -> String {
+        let path = path(name)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func database() throws -> CRMDatabase { try CRMDatabase(path: path("crm.sqlite")) }
+}
+
+enum Fixture {
+    /// Path of a file from `../shared/fixtures`, copied into the test bundle.
+    static func path(_ name: String) throws -> String {
+        guard let url = Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil) else {
+            throw CRMError.notFound("fixture \(name) is missing from the test bundle")
+        }
+        return url.path
+    }
+
+    /// A database with the three tricky fixture files imported.
+    static func trickyDatabase(in sandbox: Sandbox) throws -> CRMDatabase {
+        let database = try sandbox.database()
+        let importer = Importer(database: database)
+        for kind in RecordKind.allCases {
+            _ = try importer.importFile(kind, path: try path("\(kind.rawValue)_tricky.csv"))
+        }
+        return database
+    }
+}
+
+/// A fingerprint of every table a failed import must leave alone.
+func snapshot(_ database: CRMDatabase) throws -> [String] {
+    var lines: [String] = []
+    for kind in RecordKind.allCases {
+        try database.exportRecords(kind) { values in lines.append(kind.rawValue + ":" + values.map { $0 ?? "∅" }.joined(separator: "|")) }
+    }
+    return lines
+}
+
+extension CRMError {
+    /// The problems of an all-or-nothing import that refused its file.
+    var importProblems: [ImportProblem] {
+        if case .importRejected(let failure) = self { return failure.problems }
+        return []
+    }
+}
