@@ -117,7 +117,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
             guard fractionDigits >= 1, fractionDigits <= 9 else {
                 throw .invalid(bytes, "has a fraction of a second with \(fractionDigits) digits (expected 1–9)")
             }
-            for _ in fractionDigits ..< 6 { fraction *= 10 }
+            if fractionDigits < 6 {
+                for _ in fractionDigits ..< 6 { fraction *= 10 }
+            }
         }
 
         let offsetSeconds = try parseOffset(bytes, at: index, shapeReason: shape)
