@@ -156,18 +156,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// Decodes the ISO-8601 text written by `encode(to:)`, with the same strictness as `parse`.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            self = try Self.parse(text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "timestamp \(error)")
-        }
+        self = try TextCoding.decode(decoder, what: "timestamp") { text throws(ValueError) in try Self.parse(text) }
     }
 
     /// Encodes as `iso8601` text, which parses back to the same microsecond.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(iso8601)
+        try TextCoding.encode(iso8601, to: encoder)
     }
 }
