@@ -84,6 +84,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         "July", "August", "September", "October", "November", "December",
     ]
 
+    /// Earlier dates sort first.
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

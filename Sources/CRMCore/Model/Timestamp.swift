@@ -70,6 +70,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// Same as `iso8601`.
     public var description: String { iso8601 }
 
+    /// Earlier instants sort first, whatever offset they were written with.
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch
     }
