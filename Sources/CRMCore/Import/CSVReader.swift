@@ -93,84 +93,39 @@ public final class CSVReader {
         fieldLoop: while true {
             if fields == spanCapacity { growSpans() }
             if index < end, data[index] == Self.quote {
-                let openingLine = line
-                index += 1
-                var segmentStart = index
-                var scratchStart = -1
-                while true {
-                    guard index < end else {
-                        position = end
-                        // Fatal: the rest of the file is inside the quote. Show only the first line.
-                        var firstLineEnd = recordStart
-                        while firstLineEnd < end, data[firstLineEnd] != Self.lineFeed { firstLineEnd += 1 }
-                        throw CSVError(
-                            path: path, line: openingLine, kind: .unterminatedQuote, rawRecord: text(recordStart, firstLineEnd))
-                    }
-                    let byte = data[index]
-                    highBits |= byte
-                    if byte == Self.quote {
-                        guard index + 1 < end, data[index + 1] == Self.quote else { break }
-                        // An escaped quote: from here on the field is assembled in scratch.
-                        if scratchStart < 0 { scratchStart = scratchCount }
-                        appendScratch(data + segmentStart, count: index + 1 - segmentStart)
-                        index += 2
-                        segmentStart = index
-                        continue
-                    }
-                    if byte == Self.lineFeed { line += 1 }
-                    index += 1
-                }
-                if scratchStart < 0 {
-                    spans[fields] = CSVFieldSpan(offset: segmentStart, count: index - segmentStart, inScratch: false)
-                } else {
-                    appendScratch(data + segmentStart, count: index - segmentStart)
-                    spans[fields] = CSVFieldSpan(offset: scratchStart, count: scratchCount - scratchStart, inScratch: true)
-                }
+                try readQuotedField(data, from: &index, into: fields, highBits: &highBits, recordStart: recordStart)
                 fields += 1
-                index += 1
-                guard index < end else { break fieldLoop }
-                let next = data[index]
-                if next == Self.comma {
+                if index < end, data[index] != Self.comma, data[index] != Self.lineFeed, data[index] != Self.carriageReturn {
+                    throw recordError(.textAfterClosingQuote(column: fields), at: index, recordStart: recordStart)
+                }
+            } else {
+                let fieldStart = index
+                // All four special bytes are <= 0x2C, so most bytes cost one comparison.
+                while index < end {
+                    let byte = data[index]
+                    if byte <= Self.comma, byte == Self.comma || byte == Self.lineFeed || byte == Self.carriageReturn || byte == Self.quote {
+                        break
+                    }
+                    highBits |= byte
                     index += 1
-                    continue fieldLoop
                 }
-                if next == Self.lineFeed {
-                    index += 1
-                    line += 1
-                    break fieldLoop
+                spans[fields] = CSVFieldSpan(offset: fieldStart, count: index - fieldStart, inScratch: false)
+                fields += 1
+                if index < end, data[index] == Self.quote {
+                    throw recordError(.quoteInUnquotedField(column: fields), at: index, recordStart: recordStart)
                 }
-                if next == Self.carriageReturn, index + 1 < end, data[index + 1] == Self.lineFeed {
-                    index += 2
-                    line += 1
-                    break fieldLoop
-                }
-                throw recordError(.textAfterClosingQuote(column: fields), at: index, recordStart: recordStart)
             }
 
-            let fieldStart = index
-            // All four special bytes are <= 0x2C, so most bytes cost one comparison.
-            while index < end {
-                let byte = data[index]
-                if byte <= Self.comma, byte == Self.comma || byte == Self.lineFeed || byte == Self.carriageReturn || byte == Self.quote {
-                    break
-                }
-                highBits |= byte
-                index += 1
-            }
-            spans[fields] = CSVFieldSpan(offset: fieldStart, count: index - fieldStart, inScratch: false)
-            fields += 1
+            // The field ended at a comma, a line break or the end of the file.
             guard index < end else { break fieldLoop }
-            let stop = data[index]
-            if stop == Self.comma {
+            switch data[index] {
+            case Self.comma:
                 index += 1
-                continue fieldLoop
-            }
-            if stop == Self.lineFeed {
+            case Self.lineFeed:
                 index += 1
                 line += 1
                 break fieldLoop
-            }
-            if stop == Self.carriageReturn {
+            default:  // a carriage return
                 guard index + 1 < end, data[index + 1] == Self.lineFeed else {
                     throw recordError(.bareCarriageReturn(column: fields), at: index, recordStart: recordStart)
                 }
@@ -178,7 +133,6 @@ public final class CSVReader {
                 line += 1
                 break fieldLoop
             }
-            throw recordError(.quoteInUnquotedField(column: fields), at: index, recordStart: recordStart)
         }
 
         position = index
@@ -192,6 +146,49 @@ public final class CSVReader {
                 rawRecord: text(recordStart, index))
         }
         return CSVRecord(line: recordLine, count: fields, file: data, scratch: scratch, spans: spans)
+    }
+
+    /// Reads the quoted field whose opening quote is at `index` into span `field`, leaving `index`
+    /// just after the closing quote. Counts the line feeds inside it.
+    @inline(__always)
+    private func readQuotedField(
+        _ data: UnsafePointer<UInt8>, from index: inout Int, into field: Int, highBits: inout UInt8, recordStart: Int
+    ) throws(CSVError) {
+        let end = file.count
+        let openingLine = line
+        index += 1
+        var segmentStart = index
+        var scratchStart = -1
+        while true {
+            guard index < end else {
+                position = end
+                // Fatal: the rest of the file is inside the quote. Show only the first line.
+                var firstLineEnd = recordStart
+                while firstLineEnd < end, data[firstLineEnd] != Self.lineFeed { firstLineEnd += 1 }
+                throw CSVError(
+                    path: path, line: openingLine, kind: .unterminatedQuote, rawRecord: text(recordStart, firstLineEnd))
+            }
+            let byte = data[index]
+            highBits |= byte
+            if byte == Self.quote {
+                guard index + 1 < end, data[index + 1] == Self.quote else { break }
+                // An escaped quote: from here on the field is assembled in scratch.
+                if scratchStart < 0 { scratchStart = scratchCount }
+                appendScratch(data + segmentStart, count: index + 1 - segmentStart)
+                index += 2
+                segmentStart = index
+                continue
+            }
+            if byte == Self.lineFeed { line += 1 }
+            index += 1
+        }
+        if scratchStart < 0 {
+            spans[field] = CSVFieldSpan(offset: segmentStart, count: index - segmentStart, inScratch: false)
+        } else {
+            appendScratch(data + segmentStart, count: index - segmentStart)
+            spans[field] = CSVFieldSpan(offset: scratchStart, count: scratchCount - scratchStart, inScratch: true)
+        }
+        index += 1
     }
 
     /// Builds a per-record error at the current line for a problem at byte `index`, and moves the

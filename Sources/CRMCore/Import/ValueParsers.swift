@@ -131,10 +131,20 @@ enum DecimalText {
             if !digitBefore && digitAfter { return "is not a decimal number (write a digit before the dot, e.g. 0.5)" }
             if digitBefore && dot + 1 == count { return "is not a decimal number (write digits after the dot or drop it)" }
         }
-        if bytes.contains(where: { $0 == 0x65 || $0 == 0x45 }), bytes.contains(where: { digit($0) != nil }) {
+        if looksLikeExponent(bytes) {
             return "is not \(noun) (exponents are not accepted)"
         }
         return "is not \(noun)"
+    }
+
+    /// Whether `bytes` reads as scientific notation: `-?[0-9.]+[eE][+-]?[0-9]+`.
+    private static func looksLikeExponent(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let e = bytes.firstIndex(where: { $0 == 0x65 || $0 == 0x45 }), e > 0, e + 1 < bytes.count else { return false }
+        let mantissa = bytes[(bytes[0] == 0x2D ? 1 : 0) ..< e]
+        var exponent = bytes[(e + 1)...]
+        if let sign = exponent.first, sign == 0x2B || sign == 0x2D { exponent = exponent.dropFirst() }
+        return !mantissa.isEmpty && mantissa.allSatisfy { digit($0) != nil || $0 == 0x2E }
+            && !exponent.isEmpty && exponent.allSatisfy { digit($0) != nil }
     }
 
     private static func digit(_ byte: UInt8) -> UInt64? {

@@ -84,24 +84,18 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         "July", "August", "September", "October", "November", "December",
     ]
 
+    /// Earlier dates sort first.
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
     /// Decodes the `YYYY-MM-DD` text written by `encode(to:)`, with the same strictness as `parse`.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            self = try Self.parse(text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "date \(error)")
-        }
+        self = try TextCoding.decode(decoder, what: "date") { text throws(ValueError) in try Self.parse(text) }
     }
 
     /// Encodes as `YYYY-MM-DD` text.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(iso8601)
+        try TextCoding.encode(iso8601, to: encoder)
     }
 }

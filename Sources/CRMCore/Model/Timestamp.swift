@@ -70,6 +70,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// Same as `iso8601`.
     public var description: String { iso8601 }
 
+    /// Earlier instants sort first, whatever offset they were written with.
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch
     }
@@ -117,7 +118,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
             guard fractionDigits >= 1, fractionDigits <= 9 else {
                 throw .invalid(bytes, "has a fraction of a second with \(fractionDigits) digits (expected 1–9)")
             }
-            for _ in fractionDigits ..< 6 { fraction *= 10 }
+            if fractionDigits < 6 {
+                for _ in fractionDigits ..< 6 { fraction *= 10 }
+            }
         }
 
         let offsetSeconds = try parseOffset(bytes, at: index, shapeReason: shape)
@@ -154,18 +157,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// Decodes the ISO-8601 text written by `encode(to:)`, with the same strictness as `parse`.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            self = try Self.parse(text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "timestamp \(error)")
-        }
+        self = try TextCoding.decode(decoder, what: "timestamp") { text throws(ValueError) in try Self.parse(text) }
     }
 
     /// Encodes as `iso8601` text, which parses back to the same microsecond.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(iso8601)
+        try TextCoding.encode(iso8601, to: encoder)
     }
 }
