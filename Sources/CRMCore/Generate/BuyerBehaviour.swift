@@ -73,7 +73,7 @@ struct BuyerBehaviour {
             behaviour.interactionCount = Int(random.logNormal(median: 1.8, sigma: 0.9))
         case .repeatBuyer:
             behaviour.lifecycle = Lifecycle.allCases[random.pick(weights: lifecycleWeights)]
-            behaviour.orderCount = min(maximumOrders, 2 + Int(random.logNormal(median: 8.4, sigma: 1.0)))
+            behaviour.orderCount = min(maximumOrders, 2 + Int(random.logNormal(median: 8.46, sigma: 1.0)))
             behaviour.cycleDays = min(365, max(7, random.logNormal(median: 30, sigma: 0.6)))
             switch behaviour.lifecycle {
             case .active:

@@ -2,10 +2,12 @@ import Foundation
 
 /// Streams CSV rows (UTF-8, LF) into one file through a large byte buffer.
 ///
+/// A struct, so the hot path pays no dynamic exclusivity checks on the buffer.
+///
 /// Fields are formatted straight into bytes — integers, fixed-point decimals, ISO-8601
 /// timestamps — so writing a row allocates nothing. The caller writes separators and row ends
 /// itself; text fields arrive pre-encoded by `CSVRowWriter.encode(_:)`, quoted if they need it.
-final class CSVRowWriter {
+struct CSVRowWriter {
     let path: String
     private let handle: FileHandle
     private var buffer: [UInt8]
@@ -49,26 +51,26 @@ final class CSVRowWriter {
         return quoted
     }
 
-    func bytes(_ field: [UInt8]) {
+    mutating func bytes(_ field: [UInt8]) {
         buffer.append(contentsOf: field)
     }
 
-    func byte(_ value: UInt8) {
+    mutating func byte(_ value: UInt8) {
         buffer.append(value)
     }
 
-    func comma() {
+    mutating func comma() {
         buffer.append(Self.comma)
     }
 
     /// Ends the row, flushing the buffer to the file once it is full.
-    func endRow() throws(SyntheticDataError) {
+    mutating func endRow() throws(SyntheticDataError) {
         buffer.append(Self.newline)
         if buffer.count >= flushThreshold { try flush() }
     }
 
     /// A decimal integer.
-    func integer(_ value: Int64) {
+    mutating func integer(_ value: Int64) {
         if value < 0 {
             buffer.append(UInt8(ascii: "-"))
             // The magnitude of Int64.min does not fit an Int64; format it unsigned.
@@ -78,18 +80,17 @@ final class CSVRowWriter {
         }
     }
 
-    private func unsignedInteger(_ value: UInt64) {
-        let start = buffer.count
-        var rest = value
+    private mutating func unsignedInteger(_ value: UInt64) {
+        var divisor: UInt64 = 1
+        while divisor <= value / 10 { divisor *= 10 }
         repeat {
-            buffer.append(Self.zero + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        buffer[start...].reverse()
+            buffer.append(Self.zero + UInt8(value / divisor % 10))
+            divisor /= 10
+        } while divisor > 0
     }
 
     /// A count of minor units as a decimal with `scale` digits after the dot (`3998`, 2 → `39.98`).
-    func decimal(minorUnits: Int64, scale: Int) {
+    mutating func decimal(minorUnits: Int64, scale: Int) {
         var divisor: Int64 = 1
         for _ in 0..<scale { divisor *= 10 }
         if minorUnits < 0 { buffer.append(UInt8(ascii: "-")) }
@@ -97,17 +98,11 @@ final class CSVRowWriter {
         unsignedInteger(magnitude / UInt64(divisor))
         guard scale > 0 else { return }
         buffer.append(UInt8(ascii: "."))
-        var fraction = magnitude % UInt64(divisor)
-        let start = buffer.count
-        for _ in 0..<scale {
-            buffer.append(Self.zero + UInt8(fraction % 10))
-            fraction /= 10
-        }
-        buffer[start...].reverse()
+        digits(Int64(magnitude % UInt64(divisor)), count: scale)
     }
 
     /// A calendar date `YYYY-MM-DD` for a day count since 1970-01-01 (years 0000–9999).
-    func date(daysSinceEpoch: Int64) {
+    mutating func date(daysSinceEpoch: Int64) {
         let date = CivilDate(daysSinceEpoch: daysSinceEpoch)
         digits(date.year, count: 4)
         buffer.append(UInt8(ascii: "-"))
@@ -118,7 +113,7 @@ final class CSVRowWriter {
 
     /// An ISO-8601 instant, `2024-12-30T10:00:00Z`, or with the local time and offset for a
     /// non-zero `offsetMinutes` (`2024-12-30T18:00:00+08:00` is the same instant).
-    func timestamp(secondsSinceEpoch seconds: Int64, offsetMinutes: Int64 = 0) {
+    mutating func timestamp(secondsSinceEpoch seconds: Int64, offsetMinutes: Int64 = 0) {
         let local = seconds + offsetMinutes * 60
         let day = CivilDate.day(containing: local)
         let secondOfDay = local - day * CivilDate.secondsPerDay
@@ -140,18 +135,17 @@ final class CSVRowWriter {
     }
 
     /// The last `count` decimal digits of a non-negative value, zero-padded.
-    private func digits(_ value: Int64, count: Int) {
-        let start = buffer.count
-        var rest = value
-        for _ in 0..<count {
-            buffer.append(Self.zero + UInt8(rest % 10))
-            rest /= 10
+    private mutating func digits(_ value: Int64, count: Int) {
+        var divisor: Int64 = 1
+        for _ in 0..<max(0, count - 1) { divisor *= 10 }
+        while divisor > 0 {
+            buffer.append(Self.zero + UInt8(value / divisor % 10))
+            divisor /= 10
         }
-        buffer[start...].reverse()
     }
 
     /// Writes whatever is buffered.
-    func flush() throws(SyntheticDataError) {
+    mutating func flush() throws(SyntheticDataError) {
         guard !buffer.isEmpty else { return }
         do {
             try handle.write(contentsOf: buffer)
@@ -162,7 +156,7 @@ final class CSVRowWriter {
     }
 
     /// Flushes and closes the file; the writer must not be used afterwards.
-    func finish() throws(SyntheticDataError) {
+    mutating func finish() throws(SyntheticDataError) {
         try flush()
         do {
             try handle.close()

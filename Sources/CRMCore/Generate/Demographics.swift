@@ -81,8 +81,8 @@ struct Demographics: Sendable {
 
     /// Writes the fields `name,email,phone,gender,birth_date,city,industry,company_size,occupation`
     /// of customer `id`, with ages between 18 and 80 at `asOfDay`.
-    func writeAttributes(id: Int64, asOfDay: Int64, random: inout SeededRandom, to row: CSVRowWriter) {
-        let person = writeName(random: &random, to: row)
+    func writeAttributes(id: Int64, asOfDay: Int64, random: inout SeededRandom, to row: inout CSVRowWriter) {
+        let person = writeName(random: &random, to: &row)
         row.comma()
         if !random.chance(0.02) {
             row.bytes(person.slug)
@@ -124,7 +124,7 @@ struct Demographics: Sendable {
 
     /// Writes the name field and returns what the email and gender fields derive from.
     private func writeName(
-        random: inout SeededRandom, to row: CSVRowWriter
+        random: inout SeededRandom, to row: inout CSVRowWriter
     ) -> (slug: [UInt8], lastSlug: [UInt8], gender: [UInt8]) {
         let quote = UInt8(ascii: "\"")
         let space = UInt8(ascii: " ")

@@ -33,10 +33,10 @@ public enum SyntheticDataSet {
         } catch {
             throw .cannotCreateDirectory(path: directory.path, reason: reason(for: error, at: directory.path))
         }
-        let customers = try CSVRowWriter(
+        var customers = try CSVRowWriter(
             path: directory.appendingPathComponent(customersFileName).path, header: customersHeader)
-        let orders = try CSVRowWriter(path: directory.appendingPathComponent(ordersFileName).path, header: ordersHeader)
-        let interactions = try CSVRowWriter(
+        var orders = try CSVRowWriter(path: directory.appendingPathComponent(ordersFileName).path, header: ordersHeader)
+        var interactions = try CSVRowWriter(
             path: directory.appendingPathComponent(interactionsFileName).path, header: interactionsHeader)
 
         let catalog = ProductCatalog.standard
@@ -54,9 +54,9 @@ public enum SyntheticDataSet {
 
             customers.integer(id)
             customers.comma()
-            demographics.writeAttributes(id: id, asOfDay: asOfDay, random: &random, to: customers)
+            demographics.writeAttributes(id: id, asOfDay: asOfDay, random: &random, to: &customers)
             customers.comma()
-            writeInstant(timeline.createdAt, random: &random, to: customers)
+            writeInstant(timeline.createdAt, random: &random, to: &customers)
             try customers.endRow()
             counts.customers += 1
 
@@ -69,7 +69,7 @@ public enum SyntheticDataSet {
                 orders.comma()
                 orders.integer(id)
                 orders.comma()
-                writeInstant(orderedAt, random: &random, to: orders)
+                writeInstant(orderedAt, random: &random, to: &orders)
                 orders.comma()
                 orders.bytes(product.name)
                 orders.comma()
@@ -91,7 +91,7 @@ public enum SyntheticDataSet {
                 interactions.comma()
                 interactions.bytes(BuyerBehaviour.interactionKinds[BuyerBehaviour.nextInteractionKind(random: &random)])
                 interactions.comma()
-                writeInstant(occurredAt, random: &random, to: interactions)
+                writeInstant(occurredAt, random: &random, to: &interactions)
                 try interactions.endRow()
             }
         }
@@ -104,7 +104,7 @@ public enum SyntheticDataSet {
 
     /// An instant, usually in UTC; one in fifty in Shanghai (+08:00) or New York winter (-05:00)
     /// time, so importers must convert offsets.
-    private static func writeInstant(_ seconds: Int64, random: inout SeededRandom, to row: CSVRowWriter) {
+    private static func writeInstant(_ seconds: Int64, random: inout SeededRandom, to row: inout CSVRowWriter) {
         switch random.below(100) {
         case 0: row.timestamp(secondsSinceEpoch: seconds, offsetMinutes: 8 * 60)
         case 1: row.timestamp(secondsSinceEpoch: seconds, offsetMinutes: -5 * 60)
