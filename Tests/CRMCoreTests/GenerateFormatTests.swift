@@ -7,7 +7,8 @@ import Testing
 struct GenerateFormatTests {
     /// Writes one row with `fill` through a real `CSVRowWriter` and returns the text after the header.
     private func row(_ fill: (inout CSVRowWriter) -> Void) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crm-row-\(UUID().uuidString).csv").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crm-row-\(UUID().uuidString).csv")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         var writer = try CSVRowWriter(path: path, header: "h")
         fill(&writer)
@@ -33,7 +34,8 @@ struct GenerateFormatTests {
         let instant: Int64 = 1_735_660_800  // 2024-12-31T16:00:00Z
         #expect(try row { $0.timestamp(secondsSinceEpoch: instant) } == "2024-12-31T16:00:00Z")
         #expect(try row { $0.timestamp(secondsSinceEpoch: instant, offsetMinutes: 480) } == "2025-01-01T00:00:00+08:00")
-        #expect(try row { $0.timestamp(secondsSinceEpoch: instant, offsetMinutes: -300) } == "2024-12-31T11:00:00-05:00")
+        #expect(
+            try row { $0.timestamp(secondsSinceEpoch: instant, offsetMinutes: -300) } == "2024-12-31T11:00:00-05:00")
         #expect(try row { $0.timestamp(secondsSinceEpoch: -1) } == "1969-12-31T23:59:59Z")
     }
 

@@ -43,7 +43,9 @@ struct GenerateMixTests {
     func lifecycleSpread() throws {
         let data = try GeneratedDataSet(customers: 2_000)
         let asOf = data.options.asOf / 1_000_000
-        let recencyDays = data.ordersByCustomer().values.map { (asOf - ($0.map(\.at).max() ?? asOf)) / Self.secondsPerDay }
+        let recencyDays = data.ordersByCustomer().values.map {
+            (asOf - ($0.map(\.at).max() ?? asOf)) / Self.secondsPerDay
+        }
         #expect(recencyDays.filter { $0 > 365 }.count > 200, "churned")
         #expect(recencyDays.filter { (182...365).contains($0) }.count > 100, "dormant")
         #expect(recencyDays.filter { $0 < 30 }.count > 200, "active")

@@ -69,7 +69,8 @@ struct BuyerBehaviour {
             behaviour.interactionCount = isProspect ? 1 + Int(random.logNormal(median: 2.5, sigma: 0.8)) : 0
         case .oneTime, .bulkOneTime:
             behaviour.orderCount = 1
-            behaviour.recencyDays = random.chance(0.15) ? Int64(random.int(in: 1...60)) : Int64(random.int(in: 1...3450))
+            behaviour.recencyDays =
+                random.chance(0.15) ? Int64(random.int(in: 1...60)) : Int64(random.int(in: 1...3450))
             behaviour.interactionCount = Int(random.logNormal(median: 1.8, sigma: 0.9))
         case .repeatBuyer:
             behaviour.lifecycle = Lifecycle.allCases[random.pick(weights: lifecycleWeights)]

@@ -21,7 +21,9 @@ struct CSVRowWriter {
     init(path: String, header: String, bufferSize: Int = 1 << 20) throws(SyntheticDataError) {
         self.path = path
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "it is not a writable file" : "permission denied or no such folder"
+            let reason =
+                FileManager.default.fileExists(atPath: path)
+                ? "it is not a writable file" : "permission denied or no such folder"
             throw .cannotCreateFile(path: path, reason: reason)
         }
         do {

@@ -50,7 +50,10 @@ struct Demographics: Sendable {
             "Novák", "O'Brien", "Dubois", "Silva", "Kowalski", "Andersson", "Tanaka", "Patel", "Cohen",
             "Jansen", "Łukasik", "Ødegaard",
         ].map { name in
-            let ascii = ["García": "garcia", "Müller": "mueller", "Novák": "novak", "O'Brien": "obrien", "Łukasik": "lukasik", "Ødegaard": "odegaard"]
+            let ascii = [
+                "García": "garcia", "Müller": "mueller", "Novák": "novak", "O'Brien": "obrien", "Łukasik": "lukasik",
+                "Ødegaard": "odegaard",
+            ]
             return person(name, ascii[name] ?? name.lowercased())
         }
         fullNames = [
@@ -66,7 +69,9 @@ struct Demographics: Sendable {
             ("Dubai", "+971"), ("Mumbai", "+91"), ("上海", "+86"), ("北京", "+86"), ("東京", "+81"), ("서울", "+82"),
             ("Sydney", "+61"), ("Lagos", "+234"), ("Singapore", "+65"),
         ].map { City(name: CSVRowWriter.encode($0.0), dialingCode: Array($0.1.utf8)) }
-        domains = ["example.com", "example.com", "example.org", "example.net", "mail.example.com"].map { Array($0.utf8) }
+        domains = ["example.com", "example.com", "example.org", "example.net", "mail.example.com"].map {
+            Array($0.utf8)
+        }
         industries = [
             "Software", "Retail", "Manufacturing", "Healthcare", "Finance", "Education", "Media", "Legal",
             "Energy", "Hospitality", "Logistics", "Food, Beverage", "Construction", "Consulting",

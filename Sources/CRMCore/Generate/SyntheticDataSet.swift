@@ -19,14 +19,16 @@ public enum SyntheticDataSet {
     public static let ordersFileName = "orders.csv"
     public static let interactionsFileName = "interactions.csv"
 
-    static let customersHeader = "id,name,email,phone,gender,birth_date,city,industry,company_size,occupation,created_at"
+    static let customersHeader =
+        "id,name,email,phone,gender,birth_date,city,industry,company_size,occupation,created_at"
     static let ordersHeader = "id,customer_id,ordered_at,product,category,quantity,unit_price,amount"
     static let interactionsHeader = "id,customer_id,kind,occurred_at"
 
     /// Writes the three files into `directory` (created if missing, files replaced) and returns
     /// how many rows each got.
     @discardableResult
-    public static func write(options: GeneratorOptions, to directory: URL) throws(SyntheticDataError) -> GeneratedCounts {
+    public static func write(options: GeneratorOptions, to directory: URL) throws(SyntheticDataError) -> GeneratedCounts
+    {
         try options.validate()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -79,7 +81,8 @@ public enum SyntheticDataSet {
                 orders.comma()
                 orders.decimal(minorUnits: product.unitPrice, scale: GeneratorOptions.minorUnitScale)
                 orders.comma()
-                orders.decimal(minorUnits: product.unitPrice * purchase.quantity, scale: GeneratorOptions.minorUnitScale)
+                orders.decimal(
+                    minorUnits: product.unitPrice * purchase.quantity, scale: GeneratorOptions.minorUnitScale)
                 try orders.endRow()
             }
 
