@@ -64,9 +64,11 @@ struct ImportCommand: ParsableCommand {
             Progress.warn("warning: … and \(summary.warningCount - summary.warnings.count) more warnings")
         }
         let seconds = Double(summary.duration.wholeMilliseconds) / 1000
-        let rate = seconds > 0 ? Int(Double(summary.recordsRead) / seconds) : summary.recordsRead
+        // A rate over a few milliseconds is noise; show it only for imports that take a while.
+        let rate = seconds >= 0.5 ? ", \(Int(Double(summary.recordsRead) / seconds)) records/s" : ""
         print(
-            "Imported \(summary.kind.rawValue) from \(file): \(summary.recordsRead) records read, \(summary.inserted) new, \(summary.updated) updated, \(summary.rejected) rejected in \(String(format: "%.2f", seconds)) s (\(rate) records/s)."
+            "Imported \(summary.kind.rawValue) from \(file): \(summary.recordsRead) records read, \(summary.inserted) new, "
+                + "\(summary.updated) updated, \(summary.rejected) rejected (\(String(format: "%.2f", seconds)) s\(rate))."
         )
         if let rejectsPath = summary.rejectsPath {
             print("Rejected records and their reasons are in \(rejectsPath).")
