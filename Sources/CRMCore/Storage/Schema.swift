@@ -78,6 +78,42 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v2: segment memberships and transitions") { db in
+            try db.execute(sql: """
+                -- The current segment of each customer in each segmentation, and why they entered it.
+                CREATE TABLE memberships (
+                    segmentation TEXT NOT NULL,
+                    customer_pk  INTEGER NOT NULL REFERENCES customers(pk),
+                    segment      TEXT NOT NULL,
+                    reason       TEXT,
+                    since_run    INTEGER NOT NULL REFERENCES runs(id),
+                    since_as_of  INTEGER NOT NULL,
+                    PRIMARY KEY (segmentation, customer_pk)
+                ) WITHOUT ROWID;
+                -- One event per change of segment: the durable transitions follow-ups consume.
+                CREATE TABLE transitions (
+                    id           INTEGER PRIMARY KEY,
+                    run_id       INTEGER NOT NULL REFERENCES runs(id),
+                    segmentation TEXT NOT NULL,
+                    customer_pk  INTEGER NOT NULL REFERENCES customers(pk),
+                    from_segment TEXT,
+                    to_segment   TEXT NOT NULL,
+                    as_of        INTEGER NOT NULL,
+                    reason       TEXT
+                );
+                CREATE INDEX transitions_by_customer ON transitions(customer_pk, id);
+                CREATE INDEX transitions_by_run ON transitions(run_id);
+                -- Segment sizes after every run, for sizes over time.
+                CREATE TABLE segment_sizes (
+                    run_id       INTEGER NOT NULL REFERENCES runs(id),
+                    segmentation TEXT NOT NULL,
+                    segment      TEXT NOT NULL,
+                    customers    INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, segmentation, segment)
+                ) WITHOUT ROWID;
+                ALTER TABLE runs ADD COLUMN plugin TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,72 @@
+/// Every customer's profile as of one instant, column by column (one array per value), so a
+/// million customers fit in a few hundred bytes each and a run reads them in order.
+///
+/// Built by `ProfileBuilder`; read by the segmentation engine, which hands one customer at a
+/// time to Lua as a read-only table (see `ProfileField` for the names plugins see).
+public struct ProfileTable: Sendable {
+    /// The instant the profiles describe; orders and interactions after it are ignored.
+    public let asOf: Timestamp
+    /// Decimal places of the currency, to turn minor units into amounts.
+    public let currencyScale: Int
+    /// Interaction kinds with a count column, in column order.
+    public let interactionKinds: [String]
+    /// Windows, in days, over which interactions are counted.
+    public static let windows = [30, 90, 365]
+
+    var pks: [Int64] = []
+    public internal(set) var ids: [String] = []
+    var city: [String?] = []
+    var industry: [String?] = []
+    var companySize: [String?] = []
+    var gender: [String?] = []
+    var occupation: [String?] = []
+    /// Whole years of age at as-of; -1 when the birth date is unknown or not a date.
+    var ageYears: [Int16] = []
+    /// Days from sign-up (or the first order when sign-up is unknown) to as-of; -1 if unknown.
+    var tenureDays: [Int32] = []
+    var orderCount: [Int32] = []
+    /// Sum of amounts in minor units.
+    var monetary: [Int64] = []
+    var maxOrderAmount: [Int64] = []
+    var maxOrderQuantity: [Int32] = []
+    /// UTC days from the first / last order's date to as-of's date; -1 without orders.
+    var daysSinceFirstOrder: [Int32] = []
+    var recencyDays: [Int32] = []
+    /// Median and last gap between consecutive orders, in days (fractional); NaN below 2 orders.
+    var medianDaysBetweenOrders: [Float] = []
+    var lastDaysBetweenOrders: [Float] = []
+    var orders365d: [Int32] = []
+    var topCategories: [String?] = []
+    var categoryCount: [Int16] = []
+    /// Interaction counts: customer-major, then kind, then window.
+    var interactionCounts: [UInt32] = []
+    /// UTC days since the last interaction; -1 without interactions.
+    var daysSinceLastInteraction: [Int32] = []
+
+    init(asOf: Timestamp, currencyScale: Int, interactionKinds: [String]) {
+        self.asOf = asOf
+        self.currencyScale = currencyScale
+        self.interactionKinds = interactionKinds
+    }
+
+    /// Number of customers.
+    public var count: Int { ids.count }
+
+    /// Index of the customer with this id, by linear search (for tests and single lookups).
+    public func index(of id: String) -> Int? { ids.firstIndex(of: id) }
+
+    func interactions(customer: Int, kind: Int, window: Int) -> UInt32 {
+        interactionCounts[(customer * interactionKinds.count + kind) * Self.windows.count + window]
+    }
+
+    /// An amount in minor units as a number in the currency's unit (`6147` → `61.47`).
+    func amount(_ minorUnits: Int64) -> Double {
+        Double(minorUnits) / pow10(currencyScale)
+    }
+
+    private func pow10(_ exponent: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<exponent { result *= 10 }
+        return result
+    }
+}

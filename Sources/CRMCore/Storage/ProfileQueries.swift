@@ -1,0 +1,82 @@
+import GRDB
+
+/// The scans a profile build needs: customers, orders and interactions, each in customer-key
+/// order, so the builder merges them in one pass without per-customer queries.
+struct ProfileQueries {
+    let db: Database
+    let asOf: Timestamp
+
+    struct CustomerRow {
+        let pk: Int64
+        let id: String
+        let city, industry, companySize, gender, occupation, birthDate: String?
+        let createdAt: Int64?
+    }
+
+    struct OrderRow {
+        let customerPK: Int64
+        let orderedAt: Int64
+        let amount: Int64
+        let quantity: Int64?
+        let category: String?
+    }
+
+    struct InteractionRow {
+        let customerPK: Int64
+        let kind: String
+        let occurredAt: Int64
+    }
+
+    func customers() throws -> AnyCursor<CustomerRow> {
+        AnyCursor(
+            try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT pk, id, city, industry, company_size, gender, occupation, birth_date, created_at
+                    FROM customers WHERE created_at IS NULL OR created_at <= ? ORDER BY pk
+                    """,
+                arguments: [asOf.microsecondsSinceEpoch]
+            ).map { row in
+                CustomerRow(
+                    pk: row[0], id: row[1], city: row[2], industry: row[3], companySize: row[4], gender: row[5],
+                    occupation: row[6], birthDate: row[7], createdAt: row[8])
+            })
+    }
+
+    func orders() throws -> AnyCursor<OrderRow> {
+        AnyCursor(
+            try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT customer_pk, ordered_at, amount, quantity, category FROM orders
+                    WHERE ordered_at <= ? ORDER BY customer_pk, ordered_at
+                    """,
+                arguments: [asOf.microsecondsSinceEpoch]
+            ).map { row in
+                OrderRow(customerPK: row[0], orderedAt: row[1], amount: row[2], quantity: row[3], category: row[4])
+            })
+    }
+
+    func interactions() throws -> AnyCursor<InteractionRow> {
+        AnyCursor(
+            try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT customer_pk, kind, occurred_at FROM interactions
+                    WHERE occurred_at <= ? ORDER BY customer_pk
+                    """,
+                arguments: [asOf.microsecondsSinceEpoch]
+            ).map { row in InteractionRow(customerPK: row[0], kind: row[1], occurredAt: row[2]) })
+    }
+}
+
+extension CRMDatabase {
+    /// Every customer's profile as of `asOf`, built in one pass over the data.
+    public func profiles(asOf: Timestamp, interactionKinds: [String] = InteractionKind.builtIn) throws -> ProfileTable {
+        let scale = try currency().scale
+        return try read { db in
+            try ProfileBuilder(asOf: asOf, currencyScale: scale, interactionKinds: interactionKinds)
+                .build(from: ProfileQueries(db: db, asOf: asOf))
+        }
+    }
+}
