@@ -13,6 +13,32 @@ struct GlobalOptions: ParsableArguments {
         return "crm.sqlite"
     }
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A folder of plugins; repeat for several (default: $CRM_PLUGINS, colon-separated, else ./plugins).",
+            valueName: "dir"))
+    var plugins: [String] = []
+
+    var pluginDirectories: [String] {
+        if !plugins.isEmpty { return plugins }
+        if let env = ProcessInfo.processInfo.environment["CRM_PLUGINS"], !env.isEmpty {
+            return env.split(separator: ":").map(String.init)
+        }
+        return ["plugins"]
+    }
+
+    /// Loads the plugins, printing each one that failed (the others still load).
+    func loadPlugins(quiet: Bool = false) -> PluginCatalog {
+        let catalog = PluginCatalog.load(directories: pluginDirectories)
+        if !quiet {
+            for failure in catalog.failures {
+                Progress.warn("warning: plugin not loaded: \(failure)")
+            }
+        }
+        return catalog
+    }
+
     /// Opens an existing database; a missing file is a mistake (a typo in --db), not a new database.
     func openDatabase() throws -> CRMDatabase {
         guard FileManager.default.fileExists(atPath: databasePath) else {
@@ -25,4 +51,14 @@ struct GlobalOptions: ParsableArguments {
 /// `--format table|csv|json` for listing commands.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
+}
+
+/// Parses an `--as-of` value: ISO-8601 instant or date; now when absent.
+func parseAsOf(_ text: String?) throws -> Timestamp {
+    guard let text else { return Timestamp.now() }
+    do {
+        return try Timestamp.parse(text)
+    } catch let error as ValueError {
+        throw ValidationError("--as-of \(error.description)")
+    }
 }

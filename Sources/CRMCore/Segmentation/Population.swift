@@ -79,6 +79,44 @@ public struct PopulationStatistics {
         return Ntile.assign(order: order, rowCount: table.count, tiles: spec.tiles)
     }
 
+    /// Cumulative share per customer: customers sorted as `spec` says (ties by id), each gets the
+    /// share of the population's total held by itself and everyone before it; nil outside it.
+    public func shares(_ spec: ShareRankSpec) throws -> [Double?] {
+        let values = try numericValues(spec.field)
+        let members = (0..<table.count).filter { spec.among.includes(table, $0) && values[$0] != nil }
+        let order = members.sorted { a, b in
+            let left = values[a] ?? 0
+            let right = values[b] ?? 0
+            if left != right { return spec.descending ? left > right : left < right }
+            return idRanks[a] < idRanks[b]
+        }
+        let total = order.reduce(0.0) { $0 + (values[$1] ?? 0) }
+        var result = [Double?](repeating: nil, count: table.count)
+        var running = 0.0
+        for customer in order {
+            running += values[customer] ?? 0
+            result[customer] = total == 0 ? 1 : running / total
+        }
+        return result
+    }
+
+    /// For each of `fields`, the share of each value among the customers `inGroup` selects.
+    public func frequencies(of fields: [String], inGroup: (Int) -> Bool) throws -> [String: [String: Double]] {
+        let group = (0..<table.count).filter(inGroup)
+        var result: [String: [String: Double]] = [:]
+        for name in fields {
+            guard let field = self.fields[name] else {
+                throw CRMError.invalidArgument("'\(name)' is not a profile field (see plugins/crm.d.lua for the list)")
+            }
+            var counts: [String: Int] = [:]
+            for customer in group {
+                if case .text(let value) = field.read(table, customer) { counts[value, default: 0] += 1 }
+            }
+            result[name] = counts.mapValues { group.isEmpty ? 0 : Double($0) / Double(group.count) }
+        }
+        return result
+    }
+
     /// Statistics of `field` over `population`; nil when nobody in it has a value.
     public func statistics(of field: String, among population: Population) throws -> FieldStatistics? {
         let values = try numericValues(field)

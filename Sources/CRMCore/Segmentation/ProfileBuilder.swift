@@ -37,6 +37,20 @@ struct ProfileBuilder {
         return table
     }
 
+    /// The profile of a customer with no attributes, orders or interactions: what a plugin's
+    /// examples start from before their own fields are applied.
+    static func blank(interactionKinds: [String]) -> ProfileTable {
+        let builder = ProfileBuilder(asOf: Timestamp(microsecondsSinceEpoch: 0), currencyScale: 2, interactionKinds: interactionKinds)
+        var table = ProfileTable(asOf: builder.asOf, currencyScale: 2, interactionKinds: interactionKinds)
+        let customer = ProfileQueries.CustomerRow(
+            pk: 0, id: "example", city: nil, industry: nil, companySize: nil, gender: nil, occupation: nil, birthDate: nil,
+            createdAt: nil)
+        builder.append(
+            customer, orders: [], counts: [UInt32](repeating: 0, count: interactionKinds.count * ProfileTable.windows.count),
+            lastInteraction: nil, to: &table)
+        return table
+    }
+
     private func count(_ occurredAt: Int64, kind: Int, into counts: inout [UInt32]) {
         let age = asOf.microsecondsSinceEpoch - occurredAt
         for (window, days) in ProfileTable.windows.enumerated() where age < Int64(days) * 86_400_000_000 {

@@ -17,13 +17,28 @@ public struct Run: Sendable, Equatable, Codable {
     public var error: String?
 }
 
+/// The plugin code a run executed: name, version and the SHA-256 of its file.
+public struct PluginIdentity: Sendable, Equatable {
+    public let name: String
+    public let version: String
+    public let hash: String
+}
+
 /// Writes and reads the `runs` table.
 enum RunLog {
     /// Starts a run inside the current transaction and returns its id.
-    static func begin(_ db: Database, kind: String, subject: String, asOf: Timestamp?, startedAt: Timestamp) throws -> Int64 {
+    static func begin(
+        _ db: Database, kind: String, subject: String, asOf: Timestamp?, startedAt: Timestamp, plugin: PluginIdentity? = nil
+    ) throws -> Int64 {
         try db.execute(
-            sql: "INSERT INTO runs(kind, subject, as_of, started_at, outcome) VALUES (?, ?, ?, ?, 'running')",
-            arguments: [kind, subject, asOf?.microsecondsSinceEpoch, startedAt.microsecondsSinceEpoch])
+            sql: """
+                INSERT INTO runs(kind, subject, as_of, started_at, outcome, plugin, plugin_version, plugin_hash)
+                VALUES (?, ?, ?, ?, 'running', ?, ?, ?)
+                """,
+            arguments: [
+                kind, subject, asOf?.microsecondsSinceEpoch, startedAt.microsecondsSinceEpoch, plugin?.name, plugin?.version,
+                plugin?.hash,
+            ])
         return db.lastInsertedRowID
     }
 
@@ -40,15 +55,16 @@ enum RunLog {
     }
 
     /// Records a run that failed and whose own transaction was rolled back.
-    static func recordFailure(_ db: Database, run: Run) throws {
+    static func recordFailure(_ db: Database, run: Run, plugin: PluginIdentity? = nil) throws {
         try db.execute(
             sql: """
-                INSERT INTO runs(kind, subject, as_of, started_at, duration_ms, outcome, rows_read, rejected, error)
-                VALUES (?, ?, ?, ?, ?, 'failed', ?, ?, ?)
+                INSERT INTO runs(kind, subject, as_of, started_at, duration_ms, outcome, rows_read, rejected, error,
+                                 plugin, plugin_version, plugin_hash)
+                VALUES (?, ?, ?, ?, ?, 'failed', ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 run.kind, run.subject, run.asOf?.microsecondsSinceEpoch, run.startedAt.microsecondsSinceEpoch, run.durationMS,
-                run.rowsRead, run.rejected, run.error,
+                run.rowsRead, run.rejected, run.error, plugin?.name, plugin?.version, plugin?.hash,
             ])
     }
 

@@ -112,6 +112,25 @@ enum Schema {
                     PRIMARY KEY (run_id, segmentation, segment)
                 ) WITHOUT ROWID;
                 ALTER TABLE runs ADD COLUMN plugin TEXT;
+                -- The latest value of every plugin score per customer, with its explanation.
+                CREATE TABLE scores (
+                    score       TEXT NOT NULL,
+                    customer_pk INTEGER NOT NULL REFERENCES customers(pk),
+                    value       REAL NOT NULL,
+                    explanation TEXT,
+                    run_id      INTEGER NOT NULL REFERENCES runs(id),
+                    as_of       INTEGER NOT NULL,
+                    PRIMARY KEY (score, customer_pk)
+                ) WITHOUT ROWID;
+                CREATE INDEX scores_by_value ON scores(score, value DESC);
+                -- Plugin parameters overridden for this database (`crm plugin set`); value is text,
+                -- parsed with the type of the plugin's default.
+                CREATE TABLE plugin_params (
+                    plugin TEXT NOT NULL,
+                    key    TEXT NOT NULL,
+                    value  TEXT NOT NULL,
+                    PRIMARY KEY (plugin, key)
+                ) WITHOUT ROWID;
                 """)
         }
         return migrator

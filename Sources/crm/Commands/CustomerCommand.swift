@@ -33,7 +33,9 @@ struct CustomerCommand: ParsableCommand {
             else {
                 throw CRMError.notFound("no customer with id \"\(id)\"")
             }
-            let profile = CustomerProfileView(customer: customer, activity: activity, currency: try database.currency())
+            let profile = CustomerProfileView(
+                customer: customer, activity: activity, currency: try database.currency(),
+                memberships: try database.memberships(customerID: id), scores: try database.scores(customerID: id))
             let output = Output(format: format)
             switch format {
             case .json:
@@ -50,8 +52,16 @@ struct CustomerProfileView {
     let customer: Customer
     let activity: CustomerActivity
     let currency: Currency
+    let memberships: [Membership]
+    let scores: [ScoreValue]
 
     var rows: [(String, String?)] {
+        attributes
+            + memberships.map { ("segment \($0.segmentation)", "\($0.segment) since \($0.since.iso8601)" + ($0.reason.map { ": \($0)" } ?? "")) }
+            + scores.map { ("score \($0.score)", String(format: "%.4g", $0.value) + ($0.explanation.map { ": \($0)" } ?? "")) }
+    }
+
+    private var attributes: [(String, String?)] {
         [
             ("id", customer.id), ("name", customer.name), ("email", customer.email), ("phone", customer.phone),
             ("gender", customer.gender), ("birth_date", customer.birthDate), ("city", customer.city),
@@ -75,6 +85,13 @@ struct CustomerProfileView {
         result["currency"] = currency.code
         result["top_categories"] = activity.topCategories
         result["interactions"] = activity.interactions
+        result["segments"] = Dictionary(uniqueKeysWithValues: memberships.map { membership in
+            (membership.segmentation, ["segment": membership.segment, "reason": membership.reason ?? NSNull(), "since": membership.since.iso8601] as [String: Any])
+        })
+        result["scores"] = Dictionary(uniqueKeysWithValues: scores.map { score in
+            (score.score, ["value": score.value, "explanation": score.explanation ?? NSNull()] as [String: Any])
+        })
+        for key in result.keys where key.hasPrefix("segment ") || key.hasPrefix("score ") { result[key] = nil }
         return result
     }
 }

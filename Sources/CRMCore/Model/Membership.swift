@@ -1,0 +1,31 @@
+/// A customer's current segment in one segmentation, and why and since when.
+public struct Membership: Sendable, Equatable, Codable {
+    public var segmentation: String
+    public var customerID: String
+    public var segment: String
+    /// The reason `classify` gave when the customer entered the segment.
+    public var reason: String?
+    /// The as-of instant of the run that put the customer there.
+    public var since: Timestamp
+    public var sinceRun: Int64
+}
+
+/// A change of segment: the durable event follow-up actions consume.
+public struct Transition: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var runID: Int64
+    public var segmentation: String
+    public var customerID: String
+    /// nil the first time a customer is classified.
+    public var from: String?
+    public var to: String
+    public var asOf: Timestamp
+    public var reason: String?
+}
+
+/// One customer's new classification, as a run computed it.
+struct Classification: Sendable, Equatable {
+    let customerPK: Int64
+    let segment: String
+    let reason: String?
+}

@@ -1,0 +1,37 @@
+import LuaBridge
+
+/// A plugin file loaded into its own sandboxed Lua state and validated.
+public final class LoadedPlugin {
+    /// The file as found (e.g. `plugins/vip.lua`); also the Lua chunk name in errors.
+    public let file: String
+    /// SHA-256 of the file's bytes, recorded with every run.
+    public let hash: String
+    public let definition: PluginDefinition
+    let source: String
+    let state: LuaState
+
+    init(file: String, hash: String, source: String, definition: PluginDefinition, state: LuaState) {
+        self.file = file
+        self.hash = hash
+        self.source = source
+        self.definition = definition
+        self.state = state
+    }
+
+    public var name: String { definition.name }
+    public var version: String { definition.version }
+
+    /// Declared segments that no string literal in the source returns: probably dead rules.
+    public func unreachableSegments() -> [(segmentation: String, segment: String)] {
+        var result: [(String, String)] = []
+        for segmentation in definition.segmentations {
+            for segment in segmentation.segments {
+                let literal = "\"\(segment)\""
+                let occurrences = source.components(separatedBy: literal).count - 1
+                let declaredInExamples = segmentation.examples.filter { $0.segment == segment }.count
+                if occurrences - declaredInExamples <= 1 { result.append((segmentation.name, segment)) }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,402 @@
+import LuaBridge
+
+/// Validates the table a plugin file returns against the plugin schema, collecting a problem
+/// (with its key path) for everything wrong instead of stopping at the first.
+struct PluginSchema {
+    static let topLevelKeys = ["name", "version", "description", "params", "permissions", "segmentations", "scores"]
+    static let segmentationKeys = ["description", "segments", "rank", "stats", "frequencies", "classify", "examples"]
+    static let scoreKeys = ["description", "rank", "stats", "frequencies", "compute", "decay", "examples"]
+    static let rankKeys = ["by", "order", "tiles", "among", "share"]
+    /// Capabilities a plugin may ask for; none exist yet (reading profiles needs none).
+    static let knownPermissions: Set<String> = []
+
+    let profileFields: Set<String>
+    private(set) var problems: [(path: [String], message: String)] = []
+
+    init(profileFields: Set<String>) {
+        self.profileFields = profileFields
+    }
+
+    mutating func validate(_ value: LuaValue) -> PluginDefinition? {
+        guard let plugin = table(value, at: [], expected: "the file must return a table (return { name = ..., ... })")
+        else { return nil }
+        checkKeys(plugin, allowed: Self.topLevelKeys, at: [], what: "a plugin")
+        let name = identifier(plugin["name"], at: ["name"])
+        let version = requiredString(plugin["version"], at: ["version"])
+        let description = requiredString(plugin["description"], at: ["description"])
+        let params = parameters(plugin["params"], at: ["params"])
+        let permissions = stringList(plugin["permissions"], at: ["permissions"]) ?? []
+        for (index, permission) in permissions.enumerated() where !Self.knownPermissions.contains(permission) {
+            report(["permissions", "[\(index + 1)]"], "unknown permission '\(permission)' (none are defined yet)")
+        }
+        var segmentations: [SegmentationDefinition] = []
+        if let value = plugin["segmentations"], let section = table(value, at: ["segmentations"], expected: "expected a table of segmentations") {
+            for (key, definition) in section.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+                guard case .string(let segmentationName) = key else {
+                    report(["segmentations"], "keys must be segmentation names (strings)")
+                    continue
+                }
+                if let segmentation = self.segmentation(segmentationName, definition, params: params) {
+                    segmentations.append(segmentation)
+                }
+            }
+        }
+        var scores: [ScoreDefinition] = []
+        if let value = plugin["scores"], let section = table(value, at: ["scores"], expected: "expected a table of scores") {
+            for (key, definition) in section.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+                guard case .string(let scoreName) = key else {
+                    report(["scores"], "keys must be score names (strings)")
+                    continue
+                }
+                if let score = self.score(scoreName, definition) { scores.append(score) }
+            }
+        }
+        if segmentations.isEmpty && scores.isEmpty && plugin["segmentations"] == nil && plugin["scores"] == nil {
+            report([], "the plugin defines nothing: add segmentations or scores")
+        }
+        guard problems.isEmpty, let name, let version, let description, let params else { return nil }
+        return PluginDefinition(
+            name: name, version: version, description: description, params: params, permissions: permissions,
+            segmentations: segmentations, scores: scores)
+    }
+
+    // MARK: Sections
+
+    private mutating func segmentation(_ name: String, _ value: LuaValue, params: [(key: String, value: ParameterValue)]?) -> SegmentationDefinition? {
+        let path = ["segmentations", name]
+        if !isIdentifier(name) { report(path, "a segmentation name is lower case letters, digits and _ (e.g. \"rfm\")") }
+        guard let fields = table(value, at: path, expected: "expected a table with segments and classify") else { return nil }
+        checkKeys(fields, allowed: Self.segmentationKeys, at: path, what: "a segmentation")
+        let description = optionalString(fields["description"], at: path + ["description"])
+        let segments = segmentList(fields["segments"], at: path + ["segments"])
+        let population = self.population(fields, at: path)
+        var classify: LuaFunctionRef?
+        if let value = fields["classify"] {
+            classify = value.functionValue
+            if classify == nil { report(path + ["classify"], "expected a function(c, p) returning a segment and a reason") }
+        } else {
+            report(path, "missing 'classify': a function(c, p) returning a segment and a reason")
+        }
+        let examples = exampleList(fields["examples"], at: path + ["examples"], segments: segments ?? [])
+        guard let segments, let classify else { return nil }
+        return SegmentationDefinition(
+            name: name, description: description, segments: segments, ranks: population.ranks,
+            shareRanks: population.shares, stats: population.stats, frequencies: population.frequencies,
+            classify: classify, examples: examples)
+    }
+
+    private mutating func score(_ name: String, _ value: LuaValue) -> ScoreDefinition? {
+        let path = ["scores", name]
+        if !isIdentifier(name) { report(path, "a score name is lower case letters, digits and _ (e.g. \"churn_risk\")") }
+        guard let fields = table(value, at: path, expected: "expected a table with compute") else { return nil }
+        checkKeys(fields, allowed: Self.scoreKeys, at: path, what: "a score")
+        let description = optionalString(fields["description"], at: path + ["description"])
+        let population = self.population(fields, at: path)
+        var compute: LuaFunctionRef?
+        if let value = fields["compute"] {
+            compute = value.functionValue
+            if compute == nil { report(path + ["compute"], "expected a function(c, p) returning a number and an explanation") }
+        } else {
+            report(path, "missing 'compute': a function(c, p) returning a number and an explanation")
+        }
+        var decay: ScoreDecay?
+        if let value = fields["decay"], let table = table(value, at: path + ["decay"], expected: "expected { half_life_days = ..., by = ... }") {
+            checkKeys(table, allowed: ["half_life_days", "by"], at: path + ["decay"], what: "a decay")
+            let field = requiredString(table["by"], at: path + ["decay", "by"]) ?? ""
+            if !field.isEmpty, !profileFields.contains(field) { report(path + ["decay", "by"], "'\(field)' is not a profile field") }
+            if let halfLife = table["half_life_days"]?.doubleValue, halfLife > 0 {
+                decay = ScoreDecay(halfLifeDays: halfLife, field: field)
+            } else {
+                report(path + ["decay", "half_life_days"], "expected a number of days above 0")
+            }
+        }
+        var examples: [ScoreExample] = []
+        for item in exampleTables(fields["examples"], at: path + ["examples"], allowed: ["customer", "params", "score"]) {
+            guard let expected = item.fields["score"]?.doubleValue else {
+                report(item.path + ["score"], "expected the number compute must return")
+                continue
+            }
+            examples.append(ScoreExample(customer: item.customer, params: item.params, score: expected))
+        }
+        guard let compute else { return nil }
+        return ScoreDefinition(
+            name: name, description: description, ranks: population.ranks, shareRanks: population.shares,
+            stats: population.stats, frequencies: population.frequencies, compute: compute, decay: decay, examples: examples)
+    }
+
+    private mutating func population(
+        _ fields: [LuaValue: LuaValue], at path: [String]
+    ) -> (ranks: [RankSpec], shares: [ShareRankSpec], stats: [String], frequencies: [FrequencySpec]) {
+        var ranks: [RankSpec] = []
+        var shareRanks: [ShareRankSpec] = []
+        if let rankValue = fields["rank"], let rankTable = table(rankValue, at: path + ["rank"], expected: "expected a table of ranks") {
+            for (key, spec) in rankTable.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+                guard case .string(let rankName) = key else {
+                    report(path + ["rank"], "keys must be rank names (strings)")
+                    continue
+                }
+                rank(rankName, spec, at: path + ["rank", rankName], into: &ranks, shares: &shareRanks)
+            }
+        }
+        let stats = stringList(fields["stats"], at: path + ["stats"]) ?? []
+        for (index, field) in stats.enumerated() where !profileFields.contains(field) {
+            report(path + ["stats", "[\(index + 1)]"], "'\(field)' is not a profile field")
+        }
+        let frequencies = frequencySpecs(fields["frequencies"], at: path + ["frequencies"], ranks: Set(ranks.map(\.name)))
+        return (ranks, shareRanks, stats, frequencies)
+    }
+
+    private mutating func rank(
+        _ name: String, _ value: LuaValue, at path: [String], into ranks: inout [RankSpec], shares: inout [ShareRankSpec]
+    ) {
+        if !isIdentifier(name) { report(path, "a rank name is lower case letters, digits and _") }
+        if profileFields.contains(name) { report(path, "'\(name)' is already a profile field; choose another rank name") }
+        var spec = RankSpec(name: name, field: "")
+        var share = false
+        switch value {
+        case .string(let field):
+            spec.field = field
+        case .table(let fields):
+            checkKeys(fields, allowed: Self.rankKeys, at: path, what: "a rank")
+            spec.field = requiredString(fields["by"], at: path + ["by"]) ?? ""
+            switch fields["order"] {
+            case nil, .string("asc")?: spec.descending = false
+            case .string("desc")?: spec.descending = true
+            default: report(path + ["order"], "expected \"asc\" or \"desc\"")
+            }
+            switch fields["tiles"] {
+            case nil: break
+            case .integer(let tiles)? where tiles >= 1 && tiles <= 1000: spec.tiles = Int(tiles)
+            default: report(path + ["tiles"], "expected a whole number from 1 to 1000")
+            }
+            switch fields["among"] {
+            case nil: break
+            case .string(let among)?:
+                if let population = Population(rawValue: among) {
+                    spec.among = population
+                } else {
+                    report(path + ["among"], "expected \"buyers\", \"prospects\" or \"all\"")
+                }
+            default: report(path + ["among"], "expected \"buyers\", \"prospects\" or \"all\"")
+            }
+            switch fields["share"] {
+            case nil, .boolean(false)?: share = false
+            case .boolean(true)?: share = true
+            default: report(path + ["share"], "expected true or false")
+            }
+        default:
+            report(path, "expected a profile field name or a table { by = ..., order = ... }")
+            return
+        }
+        if !spec.field.isEmpty, !profileFields.contains(spec.field) {
+            report(path + (value.stringValue == nil ? ["by"] : []), "'\(spec.field)' is not a profile field")
+        }
+        if share {
+            shares.append(ShareRankSpec(name: name, field: spec.field, descending: spec.descending, among: spec.among))
+        } else {
+            ranks.append(spec)
+        }
+    }
+
+    private mutating func frequencySpecs(_ value: LuaValue?, at path: [String], ranks: Set<String>) -> [FrequencySpec] {
+        guard let value, let groups = table(value, at: path, expected: "expected a table of groups") else { return [] }
+        var specs: [FrequencySpec] = []
+        for (key, group) in groups.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            guard case .string(let name) = key, let fields = table(group, at: path + ["\(key)"], expected: "expected { where = ..., fields = ... }")
+            else { continue }
+            let groupPath = path + [name]
+            checkKeys(fields, allowed: ["where", "fields"], at: groupPath, what: "a frequency group")
+            var rank = ""
+            var atLeast = 1
+            if let whereValue = fields["where"], let condition = table(whereValue, at: groupPath + ["where"], expected: "expected { rank = ..., at_least = ... }") {
+                checkKeys(condition, allowed: ["rank", "at_least"], at: groupPath + ["where"], what: "a group condition")
+                rank = requiredString(condition["rank"], at: groupPath + ["where", "rank"]) ?? ""
+                if !rank.isEmpty, !ranks.contains(rank) {
+                    report(groupPath + ["where", "rank"], "'\(rank)' is not a tile rank of this segmentation")
+                }
+                if case .integer(let value)? = condition["at_least"] { atLeast = Int(value) } else {
+                    report(groupPath + ["where", "at_least"], "expected a whole number")
+                }
+            } else {
+                report(groupPath, "missing 'where'")
+            }
+            let names = stringList(fields["fields"], at: groupPath + ["fields"]) ?? []
+            for (index, field) in names.enumerated() where !profileFields.contains(field) {
+                report(groupPath + ["fields", "[\(index + 1)]"], "'\(field)' is not a profile field")
+            }
+            specs.append(FrequencySpec(name: name, rank: rank, atLeast: atLeast, fields: names))
+        }
+        return specs
+    }
+
+    private mutating func exampleList(_ value: LuaValue?, at path: [String], segments: [String]) -> [SegmentationExample] {
+        var examples: [SegmentationExample] = []
+        for item in exampleTables(value, at: path, allowed: ["customer", "params", "segment"]) {
+            guard let segment = requiredString(item.fields["segment"], at: item.path + ["segment"]) else { continue }
+            if !segments.isEmpty, !segments.contains(segment) {
+                report(item.path + ["segment"], "\"\(segment)\" is not one of the declared segments")
+            }
+            examples.append(SegmentationExample(customer: item.customer, params: item.params, segment: segment))
+        }
+        return examples
+    }
+
+    /// The items of an `examples` list with their customer and params tables.
+    private mutating func exampleTables(
+        _ value: LuaValue?, at path: [String], allowed: [String]
+    ) -> [(path: [String], fields: [LuaValue: LuaValue], customer: [String: LuaValue], params: [String: LuaValue])] {
+        guard let value, let items = array(value, at: path) else { return [] }
+        var result: [(path: [String], fields: [LuaValue: LuaValue], customer: [String: LuaValue], params: [String: LuaValue])] = []
+        for (index, item) in items.enumerated() {
+            let itemPath = path + ["[\(index + 1)]"]
+            guard let fields = table(item, at: itemPath, expected: "expected { customer = {...}, ... }") else { continue }
+            checkKeys(fields, allowed: allowed, at: itemPath, what: "an example")
+            var customer: [String: LuaValue] = [:]
+            if let value = fields["customer"], let table = table(value, at: itemPath + ["customer"], expected: "expected a table of profile fields") {
+                for case (.string(let key), let value) in table { customer[key] = value }
+            }
+            var params: [String: LuaValue] = [:]
+            if let value = fields["params"], let table = table(value, at: itemPath + ["params"], expected: "expected a table") {
+                for case (.string(let key), let value) in table { params[key] = value }
+            }
+            result.append((itemPath, fields, customer, params))
+        }
+        return result
+    }
+
+    private mutating func parameters(_ value: LuaValue?, at path: [String]) -> [(key: String, value: ParameterValue)]? {
+        guard let value else { return [] }
+        guard let fields = table(value, at: path, expected: "expected a table of name = default value") else { return nil }
+        var result: [(key: String, value: ParameterValue)] = []
+        for (key, item) in fields {
+            guard case .string(let name) = key else {
+                report(path, "parameter names must be strings")
+                continue
+            }
+            switch item {
+            case .integer(let number): result.append((name, .integer(number)))
+            case .number(let number): result.append((name, .number(number)))
+            case .string(let text): result.append((name, .text(text)))
+            case .boolean(let flag): result.append((name, .boolean(flag)))
+            default: report(path + [name], "a parameter is a number, a string or a boolean")
+            }
+        }
+        return result.sorted { $0.key < $1.key }
+    }
+
+    // MARK: Primitives
+
+    private mutating func report(_ path: [String], _ message: String) {
+        problems.append((path, message))
+    }
+
+    private mutating func table(_ value: LuaValue, at path: [String], expected: String) -> [LuaValue: LuaValue]? {
+        if case .table(let fields) = value { return fields }
+        report(path, "\(expected), got \(Self.typeName(value))")
+        return nil
+    }
+
+    private mutating func array(_ value: LuaValue, at path: [String]) -> [LuaValue]? {
+        guard let fields = table(value, at: path, expected: "expected a list") else { return nil }
+        guard let items = value.arrayValues, items.count == fields.count else {
+            report(path, "expected a list { ..., ... } without named keys or gaps")
+            return nil
+        }
+        return items
+    }
+
+    private mutating func checkKeys(_ fields: [LuaValue: LuaValue], allowed: [String], at path: [String], what: String) {
+        for key in fields.keys {
+            guard case .string(let name) = key else {
+                report(path, "unexpected key \(key) in \(what)")
+                continue
+            }
+            if !allowed.contains(name) {
+                report(path + [name], "unknown key in \(what) (allowed: \(allowed.joined(separator: ", ")))")
+            }
+        }
+    }
+
+    private mutating func requiredString(_ value: LuaValue?, at path: [String]) -> String? {
+        guard let value else {
+            report(path, "missing; expected a string")
+            return nil
+        }
+        guard case .string(let text) = value, !text.isEmpty else {
+            report(path, "expected a non-empty string, got \(Self.typeName(value))")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func optionalString(_ value: LuaValue?, at path: [String]) -> String? {
+        guard let value else { return nil }
+        return requiredString(value, at: path)
+    }
+
+    private mutating func identifier(_ value: LuaValue?, at path: [String]) -> String? {
+        guard let text = requiredString(value, at: path) else { return nil }
+        guard isIdentifier(text) else {
+            report(path, "\"\(text)\" is not a plugin name: use lower case letters, digits and _ (e.g. \"vip\")")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func stringList(_ value: LuaValue?, at path: [String]) -> [String]? {
+        guard let value else { return nil }
+        guard let items = array(value, at: path) else { return nil }
+        var strings: [String] = []
+        for (index, item) in items.enumerated() {
+            if case .string(let text) = item, !text.isEmpty {
+                strings.append(text)
+            } else {
+                report(path + ["[\(index + 1)]"], "expected a string, got \(Self.typeName(item))")
+            }
+        }
+        return strings
+    }
+
+    private mutating func segmentList(_ value: LuaValue?, at path: [String]) -> [String]? {
+        guard let value else {
+            report(path, "missing: list every segment classify may return")
+            return nil
+        }
+        guard let segments = stringList(value, at: path) else { return nil }
+        if segments.isEmpty { report(path, "declare at least one segment") }
+        var seen: Set<String> = []
+        for (index, segment) in segments.enumerated() where !seen.insert(segment).inserted {
+            report(path + ["[\(index + 1)]"], "\"\(segment)\" is declared twice")
+        }
+        return segments
+    }
+
+    private func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.utf8.first, (97...122).contains(first) else { return false }
+        return text.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 95 }
+    }
+
+    static func typeName(_ value: LuaValue) -> String {
+        switch value {
+        case .nil: return "nil"
+        case .boolean: return "a boolean"
+        case .integer, .number: return "a number"
+        case .string: return "a string"
+        case .table: return "a table"
+        case .function: return "a function"
+        }
+    }
+
+    /// `segmentations.vip.segments[3]` from path components.
+    static func render(_ path: [String]) -> String {
+        var text = ""
+        for component in path {
+            if component.hasPrefix("[") {
+                text += component
+            } else {
+                text += text.isEmpty ? component : "." + component
+            }
+        }
+        return text
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import LuaBridge
+
+/// What one score run computed.
+public struct ScoreOutcome: Sendable {
+    public let score: String
+    public let plugin: PluginIdentity
+    public let runID: Int64
+    public let customers: Int
+    /// Customers whose value or explanation changed (and were written).
+    public let changed: Int
+    public let mean: Double
+    public let duration: Duration
+    public let luaDuration: Duration
+}
+
+/// Runs plugin scores: `compute(c, p)` for every customer, optional decay applied by the core,
+/// and only changed values written, atomically with the run record.
+public struct ScoreEngine {
+    let database: CRMDatabase
+    let catalog: PluginCatalog
+
+    /// Calls `compute` and turns a non-number into a marker the host reports (with the type).
+    static let wrapperSource = """
+        return function(compute, p) return function(c)
+          local v, why = compute(c, p)
+          if type(v) ~= "number" then return "!" .. type(v), why end
+          return string.format("%.17g", v), why
+        end end
+        """
+
+    public init(database: CRMDatabase, catalog: PluginCatalog) {
+        self.database = database
+        self.catalog = catalog
+    }
+
+    /// Every score of every loaded plugin.
+    public var scores: [(plugin: LoadedPlugin, score: ScoreDefinition)] {
+        catalog.plugins.flatMap { plugin in plugin.definition.scores.map { (plugin, $0) } }
+    }
+
+    /// Runs `names` (all scores when empty) as of `asOf`; a failing score is reported and the
+    /// others still run.
+    public func run(_ names: [String], asOf: Timestamp) throws -> [Result<ScoreOutcome, SegmentationError>] {
+        let selected = try names.isEmpty ? scores : names.map { name in
+            guard let found = scores.first(where: { $0.score.name == name }) else {
+                throw CRMError.notFound("no score named '\(name)' (known: \(scores.map(\.score.name).joined(separator: ", ")))")
+            }
+            return found
+        }
+        let profiles = try database.profiles(asOf: asOf)
+        let statistics = PopulationStatistics(table: profiles)
+        return try selected.map { plugin, score in
+            do {
+                return .success(try run(score, of: plugin, profiles: profiles, statistics: statistics))
+            } catch let error as SegmentationError {
+                return .failure(error)
+            }
+        }
+    }
+
+    private func run(
+        _ score: ScoreDefinition, of plugin: LoadedPlugin, profiles: ProfileTable, statistics: PopulationStatistics
+    ) throws -> ScoreOutcome {
+        let start = ContinuousClock.now
+        let inputs = try PopulationInputs(needs: score, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
+        let decayField = score.decay.flatMap { decay in
+            ProfileField.all(interactionKinds: profiles.interactionKinds).first { $0.name == decay.field }
+        }
+        var values: [(customerPK: Int64, value: Double, explanation: String?)] = []
+        values.reserveCapacity(profiles.count)
+        var luaTime = Duration.zero
+        try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: score.name).run(
+            function: score.compute, wrapperSource: Self.wrapperSource, luaTime: &luaTime
+        ) { customer, text, explanation throws(SegmentationError) in
+            guard let text, !text.hasPrefix("!"), let number = Double(text), number.isFinite else {
+                let got = text.map { $0.hasPrefix("!") ? "a \($0.dropFirst())" : $0 } ?? "nothing"
+                throw SegmentationError(
+                    segmentation: score.name, file: plugin.file, function: "compute", customerID: profiles.ids[customer],
+                    message: "returned \(got); expected a finite number")
+            }
+            var value = number
+            if let decay = score.decay, let field = decayField, let age = field.read(profiles, customer).numeric {
+                value *= pow(0.5, age / decay.halfLifeDays)
+            }
+            values.append((profiles.pks[customer], value, explanation))
+        }
+        let current = try database.read { db in try ScoreStore.current(db, score: score.name) }
+        let changed = values.filter { item in
+            guard let old = current[item.customerPK] else { return true }
+            return old.value != item.value || old.explanation != item.explanation
+        }
+        let identity = PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)
+        let runID = try database.write { db in
+            let id = try RunLog.begin(db, kind: "score", subject: score.name, asOf: profiles.asOf, startedAt: Timestamp.now(), plugin: identity)
+            try ScoreStore.write(db, score: score.name, values: changed, runID: id, asOf: profiles.asOf)
+            try RunLog.finish(
+                db,
+                run: Run(
+                    id: id, kind: "score", subject: score.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
+                    durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "succeeded", rowsRead: values.count,
+                    inserted: changed.count { current[$0.customerPK] == nil }, updated: changed.count { current[$0.customerPK] != nil },
+                    rejected: 0, error: nil))
+            return id
+        }
+        let total = values.reduce(0) { $0 + $1.value }
+        return ScoreOutcome(
+            score: score.name, plugin: identity, runID: runID, customers: values.count, changed: changed.count,
+            mean: values.isEmpty ? 0 : total / Double(values.count), duration: ContinuousClock.now - start, luaDuration: luaTime)
+    }
+}

@@ -1,0 +1,79 @@
+import LuaBridge
+
+/// The hot loop: one reused Lua table holds the current customer's profile (plus the
+/// population ranks); a plugin function is called for each customer through a wrapper that
+/// carries `p`, so no table is created per customer.
+struct ProfileLoop {
+    let plugin: LoadedPlugin
+    let profiles: ProfileTable
+    let inputs: PopulationInputs
+    /// What failures are reported as: the segmentation or score name.
+    let subject: String
+
+    /// Calls `wrapperSource`'s function with `(function, p)` to get the per-customer function,
+    /// then calls it for every customer; `accept` receives the customer index and the two
+    /// strings it returned.
+    func run(
+        function: LuaFunctionRef, wrapperSource: String, luaTime: inout Duration,
+        accept: (Int, String?, String?) throws(SegmentationError) -> Void
+    ) throws(SegmentationError) {
+        let state = plugin.state
+        let fields = ProfileField.all(interactionKinds: profiles.interactionKinds)
+        let names = fields.map(\.name) + inputs.tiles.map(\.name) + inputs.shares.map(\.name)
+        let perCustomer: LuaFunctionRef
+        let record: LuaRecord
+        do {
+            let maker = try state.run(wrapperSource, chunkName: "=crm")
+            let wrapped = try maker.first?.functionValue.map { try state.call($0, [.function(function), inputs.params]) }
+            guard let made = wrapped?.first?.functionValue else {
+                throw SegmentationError(segmentation: subject, file: plugin.file, function: nil, customerID: nil, message: "cannot prepare the call")
+            }
+            perCustomer = made
+            record = try state.makeRecord(fields: names)
+        } catch let error as LuaError {
+            throw SegmentationError(segmentation: subject, file: plugin.file, customerID: nil, error: error)
+        } catch let error as SegmentationError {
+            throw error
+        } catch {
+            throw SegmentationError(segmentation: subject, file: plugin.file, function: nil, customerID: nil, message: "\(error)")
+        }
+        let clock = ContinuousClock()
+        var elapsed = Duration.zero
+        try state.perform { state throws(SegmentationError) in
+            for customer in 0..<profiles.count {
+                fill(record, fields: fields, customer: customer)
+                let started = clock.now
+                let answer: (String?, String?)
+                do throws(LuaError) {
+                    answer = try state.call(perCustomer, record: record)
+                } catch {
+                    throw SegmentationError(segmentation: subject, file: plugin.file, customerID: profiles.ids[customer], error: error)
+                }
+                elapsed += clock.now - started
+                try accept(customer, answer.0, answer.1)
+            }
+        }
+        luaTime = elapsed
+    }
+
+    private func fill(_ record: LuaRecord, fields: [ProfileField], customer: Int) {
+        for (index, field) in fields.enumerated() {
+            switch field.read(profiles, customer) {
+            case .missing: record.set(index, nil as String?)
+            case .integer(let value): record.set(index, value)
+            case .number(let value): record.set(index, value)
+            case .text(let value): record.set(index, value)
+            }
+        }
+        var index = fields.count
+        for tile in inputs.tiles {
+            let value = tile.values[customer]
+            if value == 0 { record.set(index, nil as String?) } else { record.set(index, Int64(value)) }
+            index += 1
+        }
+        for share in inputs.shares {
+            if let value = share.values[customer] { record.set(index, value) } else { record.set(index, nil as String?) }
+            index += 1
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import LuaBridge
+
+/// Runs segmentations: builds profiles once, computes each segmentation's population ranks and
+/// statistics, calls its `classify` for every customer, and writes only the memberships that
+/// changed, with one transition each, atomically with the run record.
+public struct SegmentationEngine {
+    let database: CRMDatabase
+    let catalog: PluginCatalog
+
+    /// Wraps `classify(c, p)` as `f(c)` so the hot call passes one reused table.
+    static let wrapperSource = "return function(classify, p) return function(c) return classify(c, p) end end"
+
+    public init(database: CRMDatabase, catalog: PluginCatalog) {
+        self.database = database
+        self.catalog = catalog
+    }
+
+    /// Runs `names` (every segmentation when empty) as of `asOf`. A segmentation that fails is
+    /// reported in the result and the others still run.
+    public func run(
+        _ names: [String], asOf: Timestamp, dryRun: Bool = false
+    ) throws -> [Result<SegmentationOutcome, SegmentationError>] {
+        let selected = try select(names)
+        let profiles = try database.profiles(asOf: asOf)
+        let statistics = PopulationStatistics(table: profiles)
+        return try selected.map { plugin, segmentation in
+            let start = ContinuousClock.now
+            do {
+                return .success(try run(segmentation, of: plugin, profiles: profiles, statistics: statistics, dryRun: dryRun, start: start))
+            } catch let error as SegmentationError {
+                if !dryRun { try recordFailure(error, plugin: plugin, asOf: asOf, start: start) }
+                return .failure(error)
+            }
+        }
+    }
+
+    private func select(_ names: [String]) throws -> [(LoadedPlugin, SegmentationDefinition)] {
+        if names.isEmpty { return catalog.segmentations.map { ($0.plugin, $0.segmentation) } }
+        return try names.map { name in
+            guard let found = catalog.segmentation(named: name) else {
+                let known = catalog.segmentations.map(\.segmentation.name)
+                throw CRMError.notFound(
+                    "no segmentation named '\(name)'" + (known.isEmpty ? " (no plugins are loaded)" : " (known: \(known.joined(separator: ", ")))"))
+            }
+            return (found.plugin, found.segmentation)
+        }
+    }
+
+    private func identity(_ plugin: LoadedPlugin) -> PluginIdentity {
+        PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)
+    }
+
+    private func run(
+        _ segmentation: SegmentationDefinition, of plugin: LoadedPlugin, profiles: ProfileTable,
+        statistics: PopulationStatistics, dryRun: Bool, start: ContinuousClock.Instant
+    ) throws -> SegmentationOutcome {
+        let inputs = try PopulationInputs(needs: segmentation, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
+        var luaTime = Duration.zero
+        var classifications: [Classification] = []
+        classifications.reserveCapacity(profiles.count)
+        let declared = Set(segmentation.segments)
+        let name = segmentation.name
+        try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: name).run(
+            function: segmentation.classify, wrapperSource: Self.wrapperSource, luaTime: &luaTime
+        ) { customer, segment, reason throws(SegmentationError) in
+            let id = profiles.ids[customer]
+            guard let segment else {
+                throw SegmentationError(
+                    segmentation: name, file: plugin.file, function: "classify", customerID: id,
+                    message: "returned no segment; expected one of: \(segmentation.segments.joined(separator: ", "))")
+            }
+            guard declared.contains(segment) else {
+                throw SegmentationError(
+                    segmentation: name, file: plugin.file, function: "classify", customerID: id,
+                    message: "returned \"\(segment)\", which is not a declared segment (declared: \(segmentation.segments.joined(separator: ", ")))")
+            }
+            classifications.append(Classification(customerPK: profiles.pks[customer], segment: segment, reason: reason))
+        }
+        let current = try database.read { db in try MembershipStore.current(db, segmentation: segmentation.name) }
+        var matrix: [String: [String: Int]] = [:]
+        var changes: [(classification: Classification, from: String?)] = []
+        var sizes: [String: Int] = [:]
+        for item in classifications {
+            let previous = current[item.customerPK]
+            matrix[previous ?? "", default: [:]][item.segment, default: 0] += 1
+            sizes[item.segment, default: 0] += 1
+            if previous != item.segment { changes.append((item, previous)) }
+        }
+        var runID: Int64?
+        if !dryRun {
+            runID = try database.write { db in
+                let id = try RunLog.begin(
+                    db, kind: "segmentation", subject: segmentation.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
+                    plugin: identity(plugin))
+                try MembershipStore.apply(db, changes: changes, segmentation: segmentation.name, runID: id, asOf: profiles.asOf)
+                if !changes.isEmpty { try MembershipStore.recordSizes(db, runID: id, segmentation: segmentation.name, sizes: sizes) }
+                try RunLog.finish(
+                    db,
+                    run: Run(
+                        id: id, kind: "segmentation", subject: segmentation.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
+                        durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "succeeded",
+                        rowsRead: classifications.count, inserted: changes.count { $0.from == nil },
+                        updated: changes.count { $0.from != nil }, rejected: 0, error: nil))
+                return id
+            }
+        }
+        return SegmentationOutcome(
+            segmentation: segmentation.name, plugin: identity(plugin), runID: runID, asOf: profiles.asOf,
+            customers: classifications.count, sizes: segmentation.segments.map { ($0, sizes[$0] ?? 0) },
+            changed: changes.count, matrix: matrix, duration: ContinuousClock.now - start, luaDuration: luaTime)
+    }
+
+    private func recordFailure(_ error: SegmentationError, plugin: LoadedPlugin, asOf: Timestamp, start: ContinuousClock.Instant) throws {
+        let run = Run(
+            id: 0, kind: "segmentation", subject: error.segmentation, asOf: asOf, startedAt: Timestamp.now(),
+            durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "failed", rowsRead: 0, inserted: 0,
+            updated: 0, rejected: 0, error: error.description)
+        try database.write { db in try RunLog.recordFailure(db, run: run, plugin: identity(plugin)) }
+    }
+}

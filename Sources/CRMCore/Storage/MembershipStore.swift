@@ -1,0 +1,120 @@
+import GRDB
+
+/// Reads and writes memberships, transitions and segment sizes.
+enum MembershipStore {
+    /// Current segment by customer key for one segmentation.
+    static func current(_ db: Database, segmentation: String) throws -> [Int64: String] {
+        var segments: [Int64: String] = [:]
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT customer_pk, segment FROM memberships WHERE segmentation = ?", arguments: [segmentation])
+        while let row = try cursor.next() { segments[row[0]] = row[1] }
+        return segments
+    }
+
+    /// Writes the memberships that changed and one transition per change.
+    static func apply(
+        _ db: Database, changes: [(classification: Classification, from: String?)], segmentation: String, runID: Int64,
+        asOf: Timestamp
+    ) throws {
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT INTO memberships(segmentation, customer_pk, segment, reason, since_run, since_as_of)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(segmentation, customer_pk) DO UPDATE SET
+                    segment = excluded.segment, reason = excluded.reason,
+                    since_run = excluded.since_run, since_as_of = excluded.since_as_of
+                """)
+        let transition = try db.cachedStatement(
+            sql: """
+                INSERT INTO transitions(run_id, segmentation, customer_pk, from_segment, to_segment, as_of, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        for change in changes {
+            let item = change.classification
+            try upsert.execute(arguments: [segmentation, item.customerPK, item.segment, item.reason, runID, asOf.microsecondsSinceEpoch])
+            try transition.execute(arguments: [
+                runID, segmentation, item.customerPK, change.from, item.segment, asOf.microsecondsSinceEpoch, item.reason,
+            ])
+        }
+    }
+
+    static func recordSizes(_ db: Database, runID: Int64, segmentation: String, sizes: [String: Int]) throws {
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO segment_sizes(run_id, segmentation, segment, customers) VALUES (?, ?, ?, ?)")
+        for (segment, customers) in sizes {
+            try statement.execute(arguments: [runID, segmentation, segment, customers])
+        }
+    }
+}
+
+extension CRMDatabase {
+    /// Segmentations that have been run, with the number of customers in each segment now.
+    public func segmentSizes() throws -> [(segmentation: String, segment: String, customers: Int)] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT segmentation, segment, count(*) FROM memberships
+                    GROUP BY segmentation, segment ORDER BY segmentation, count(*) DESC, segment
+                    """
+            ).map { (segmentation: $0[0], segment: $0[1], customers: $0[2]) }
+        }
+    }
+
+    /// Members of a segmentation (optionally one segment), in customer-id order.
+    public func members(segmentation: String, segment: String? = nil) throws -> [Membership] {
+        let rows = try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.id, m.segment, m.reason, m.since_as_of, m.since_run
+                    FROM memberships m JOIN customers c ON c.pk = m.customer_pk
+                    WHERE m.segmentation = ? AND (? IS NULL OR m.segment = ?)
+                    """,
+                arguments: [segmentation, segment, segment])
+        }
+        return rows.map { row in
+            Membership(
+                segmentation: segmentation, customerID: row[0], segment: row[1], reason: row[2],
+                since: Timestamp(microsecondsSinceEpoch: row[3]), sinceRun: row[4])
+        }.sorted { CustomerIDOrder.precedes($0.customerID, $1.customerID) }
+    }
+
+    /// Every current membership of one customer.
+    public func memberships(customerID: String) throws -> [Membership] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.segmentation, m.segment, m.reason, m.since_as_of, m.since_run
+                    FROM memberships m JOIN customers c ON c.pk = m.customer_pk
+                    WHERE c.id = ? ORDER BY m.segmentation
+                    """,
+                arguments: [customerID]
+            ).map { row in
+                Membership(
+                    segmentation: row[0], customerID: customerID, segment: row[1], reason: row[2],
+                    since: Timestamp(microsecondsSinceEpoch: row[3]), sinceRun: row[4])
+            }
+        }
+    }
+
+    /// Every change of segment of one customer, oldest first.
+    public func transitions(customerID: String) throws -> [Transition] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id, t.run_id, t.segmentation, t.from_segment, t.to_segment, t.as_of, t.reason
+                    FROM transitions t JOIN customers c ON c.pk = t.customer_pk
+                    WHERE c.id = ? ORDER BY t.id
+                    """,
+                arguments: [customerID]
+            ).map { row in
+                Transition(
+                    id: row[0], runID: row[1], segmentation: row[2], customerID: customerID, from: row[3], to: row[4],
+                    asOf: Timestamp(microsecondsSinceEpoch: row[5]), reason: row[6])
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+@testable import CRMCore
+
+/// Each built-in plugin on the fixture data at 2025-01-01, checked by hand against the rules.
+@Suite("Built-in plugins")
+struct BuiltInPluginTests {
+    @Test("rfm reproduces expected_rfm_tricky.csv for every customer")
+    func rfmMatchesExpectedTable() throws {
+        let sandbox = try Sandbox()
+        let members = try Plugins.segments("rfm", sandbox: sandbox)
+        let expected = try ProfileTests.expectedRFM()
+        #expect(members.count == 20)
+        for (id, row) in expected {
+            #expect(members[id]?.segment == row["segment"], "customer \(id)")
+        }
+        #expect(members["1"]?.reason == "R5 F5 M4: last order 2 days ago, 3 orders, 61.47 spent")
+    }
+
+    @Test("every built-in plugin loads and passes its own examples")
+    func examplesPass() throws {
+        let catalog = PluginCatalog.load(directories: [Plugins.builtIn, Plugins.examples])
+        #expect(catalog.failures.isEmpty, "\(catalog.failures)")
+        #expect(Set(catalog.plugins.map(\.name)) == ["rfm", "value_tiers", "lifecycle", "engagement", "vip", "purchase_cycle", "lookalike", "churn_risk"])
+        for plugin in catalog.plugins {
+            let check = PluginCheck.run(plugin)
+            for example in check.examples where !example.passed {
+                Issue.record("\(plugin.file) \(example.segmentation) example \(example.number): expected \(example.expected), got \(example.actual ?? example.error ?? "nil")")
+            }
+            #expect(plugin.unreachableSegments().isEmpty, "\(plugin.file): \(plugin.unreachableSegments())")
+        }
+    }
+
+    @Test("lifecycle: new, active, dormant, churned and prospect customers")
+    func lifecycle() throws {
+        let sandbox = try Sandbox()
+        let members = try Plugins.segments("lifecycle", sandbox: sandbox)
+        #expect(members["5"]?.segment == "New")  // first and only order 2024-12-31
+        #expect(members["13"]?.segment == "New")  // first order 20 days ago
+        #expect(members["1"]?.segment == "Active")  // last order 2 days ago, 59-day gap before it
+        #expect(members["4"]?.segment == "Active")  // 82 days ago
+        #expect(members["8"]?.segment == "Dormant")  // 178 days ago
+        #expect(members["3"]?.segment == "Churned")  // 717 days ago
+        #expect(members["6"]?.segment == "Prospect")
+        #expect(members["8"]?.reason == "no order for 178 days")
+    }
+
+    @Test("value tiers: top spenders bringing half the revenue are high value; buying patterns")
+    func valueTiers() throws {
+        let sandbox = try Sandbox()
+        let tiers = try Plugins.segments("value_tier", sandbox: sandbox)
+        // Revenue 1207.65: customer 2 (352.00) and 11 (240.00) bring 49%.
+        #expect(tiers["2"]?.segment == "High Value")
+        #expect(tiers["11"]?.segment == "High Value")
+        #expect(tiers["4"]?.segment == "Medium Value")
+        #expect(tiers["20"]?.segment == "Medium Value")  // cumulative 79.4%
+        #expect(tiers["5"]?.segment == "Low Value")  // cumulative 83.6%
+        #expect(tiers["6"]?.segment == "No Purchases")
+        let patterns = try Plugins.segments("buying_pattern", sandbox: sandbox)
+        #expect(patterns["8"]?.segment == "One-time Bulk")  // one order of 10 legal pads
+        #expect(patterns["3"]?.segment == "One-time")
+        #expect(patterns["1"]?.segment == "Repeat")
+        #expect(patterns["12"]?.segment == "Never Purchased")
+    }
+
+    @Test("engagement from weighted interactions in the last 90 days")
+    func engagement() throws {
+        let sandbox = try Sandbox()
+        let members = try Plugins.segments("engagement", sandbox: sandbox)
+        #expect(members["1"]?.segment == "Potential Interest")  // open 1 + click 2 = 3
+        #expect(members["20"]?.segment == "Potential Interest")  // a call: 4
+        #expect(members["2"]?.segment == "Silent")  // one page view: 1
+        #expect(members["6"]?.reason == "last interaction 333 days ago")
+        #expect(members["7"]?.reason == "no interactions")
+    }
+
+    @Test("vip grades value, loyalty and potential")
+    func vip() throws {
+        let sandbox = try Sandbox()
+        let members = try Plugins.segments("vip", sandbox: sandbox)
+        #expect(members["11"]?.segment == "Ordinary")
+        #expect(members["11"]?.reason == "value A, loyalty B, potential C")
+        #expect(members["2"]?.reason == "value A, loyalty B, potential B")
+        #expect(members["16"]?.segment == "Prospect")
+    }
+
+    @Test("purchase cycle: rhythm, overdue and preferred categories")
+    func purchaseCycle() throws {
+        let sandbox = try Sandbox()
+        let members = try Plugins.segments("purchase_cycle", sandbox: sandbox)
+        #expect(members["20"]?.segment == "On Cycle")  // every 185 days, last 8 days ago
+        #expect(members["11"]?.segment == "Overdue")  // every day, last 1,826 days ago
+        #expect(members["5"]?.segment == "Single Order")
+        #expect(members["1"]?.reason == "buys every 106 days, last 2 days ago: next order in about 104 days; prefers Home,Office")
+    }
+
+    @Test("lookalike scores only prospects")
+    func lookalike() throws {
+        let sandbox = try Sandbox()
+        let members = try Plugins.segments("lookalike", sandbox: sandbox)
+        #expect(members["1"]?.segment == "Customer")
+        #expect(members["6"]?.segment == "Unlike")
+        #expect(members["6"]?.reason == "resemblance 0.00")
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+
+@testable import CRMCore
+
+@Suite("Segmentation engine")
+struct SegmentationEngineTests {
+    /// A one-segmentation plugin whose classify body is `body` (a Lua function body).
+    static func plugin(_ body: String, segments: String = "\"Buyer\", \"Prospect\"", version: String = "1.0.0", params: String = "{}") -> String {
+        """
+        return {
+          name = "tiny",
+          version = "\(version)",
+          description = "test plugin",
+          params = \(params),
+          segmentations = {
+            tiny = {
+              segments = { \(segments) },
+              classify = function(c, p)
+                \(body)
+              end,
+            },
+          },
+        }
+        """
+    }
+
+    static let buyerOrProspect = """
+        if c.order_count > 0 then return "Buyer", c.order_count .. " orders" end
+                return "Prospect", "no orders"
+        """
+
+    func engine(_ database: CRMDatabase, _ folder: String) -> SegmentationEngine {
+        SegmentationEngine(database: database, catalog: PluginCatalog.load(directories: [folder]))
+    }
+
+    @Test("a run writes one membership and one transition per customer, and a second run writes nothing")
+    func writesOnlyChanges() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let folder = try Plugins.folder(in: sandbox, ["tiny.lua": Self.plugin(Self.buyerOrProspect)])
+        let first = try engine(database, folder).run(["tiny"], asOf: Plugins.asOf)
+        let outcome = try #require(try first.first?.get())
+        #expect(outcome.changed == 20)
+        #expect(outcome.sizes.map(\.customers) == [17, 3])
+        let second = try #require(try engine(database, folder).run(["tiny"], asOf: Plugins.asOf).first?.get())
+        #expect(second.changed == 0)
+        #expect(try database.transitions(customerID: "1").count == 1)
+        let runs = try database.runs()
+        #expect(runs.first?.kind == "segmentation")
+        #expect(runs.first?.updated == 0 && runs.first?.inserted == 0)
+    }
+
+    @Test("a customer who moves gets a transition from the old segment to the new one")
+    func transitionsAreRecorded() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let folder = try Plugins.folder(in: sandbox, ["tiny.lua": Self.plugin(Self.buyerOrProspect)])
+        // Customer 5's only order is 2024-12-31: a prospect on 2024-12-01, a buyer on 2025-01-01.
+        _ = try engine(database, folder).run(["tiny"], asOf: Timestamp(iso8601: "2024-12-01T00:00:00Z")!)
+        _ = try engine(database, folder).run(["tiny"], asOf: Plugins.asOf)
+        let history = try database.transitions(customerID: "5")
+        #expect(history.map(\.from) == [nil, "Prospect"])
+        #expect(history.map(\.to) == ["Prospect", "Buyer"])
+        #expect(history.last?.reason == "1 orders")
+        #expect(try database.memberships(customerID: "5").first?.since == Plugins.asOf)
+    }
+
+    @Test("a dry run reports the transition matrix and writes nothing")
+    func dryRun() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let folder = try Plugins.folder(in: sandbox, ["tiny.lua": Self.plugin(Self.buyerOrProspect)])
+        _ = try engine(database, folder).run(["tiny"], asOf: Timestamp(iso8601: "2024-12-01T00:00:00Z")!)
+        let runsBefore = try database.runs().count
+        let outcome = try #require(try engine(database, folder).run(["tiny"], asOf: Plugins.asOf, dryRun: true).first?.get())
+        #expect(outcome.runID == nil)
+        #expect(outcome.matrix["Prospect"]?["Buyer"] == 2)  // customers 5 and 13
+        #expect(outcome.matrix[""]?["Buyer"] == 1)  // customer 18, created after 2024-12-01
+        #expect(try database.memberships(customerID: "5").first?.segment == "Prospect")
+        #expect(try database.runs().count == runsBefore)
+    }
+
+    @Test("a runtime error names file, line, function and customer, and keeps the previous memberships")
+    func runtimeErrorKeepsMemberships() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let folder = try Plugins.folder(in: sandbox, ["tiny.lua": Self.plugin(Self.buyerOrProspect)])
+        _ = try engine(database, folder).run(["tiny"], asOf: Plugins.asOf)
+        let before = try database.members(segmentation: "tiny")
+        // Customer 7 has one order: the broken version compares nil with a number for them.
+        try Self.plugin("""
+            if c.id == "7" then return c.recency_days < c.no_such_field end
+                    return "Buyer", "changed"
+            """).write(toFile: folder + "/tiny.lua", atomically: true, encoding: .utf8)
+        let result = try engine(database, folder).run(["tiny"], asOf: Plugins.asOf)
+        guard case .failure(let error) = result.first else {
+            Issue.record("the run should fail")
+            return
+        }
+        #expect(error.file.hasSuffix("plugins/tiny.lua"))
+        #expect(error.line == 10)
+        #expect(error.customerID == "7")
+        #expect(error.description.contains("tiny.lua:10:"))
+        #expect(error.description.contains("customer 7: attempt to compare"))
+        #expect(try database.members(segmentation: "tiny") == before)
+        #expect(try database.runs().first?.outcome == "failed")
+        #expect(try database.runs().first?.error?.contains("customer 7") == true)
+    }
+
+    @Test("returning a segment that is not declared fails the run with the declared list")
+    func undeclaredSegment() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let folder = try Plugins.folder(in: sandbox, ["tiny.lua": Self.plugin("return \"Champion\"")])
+        guard case .failure(let error) = try engine(database, folder).run(["tiny"], asOf: Plugins.asOf).first else {
+            Issue.record("the run should fail")
+            return
+        }
+        #expect(error.message == "returned \"Champion\", which is not a declared segment (declared: Buyer, Prospect)")
+        #expect(error.customerID == "1")
+        #expect(try database.members(segmentation: "tiny").isEmpty)
+    }
+
+    @Test("an endless classify is stopped by the instruction budget with the plugin named")
+    func endlessLoop() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let folder = try Plugins.folder(in: sandbox, ["tiny.lua": Self.plugin("while true do end")])
+        guard case .failure(let error) = try engine(database, folder).run(["tiny"], asOf: Plugins.asOf).first else {
+            Issue.record("the run should fail")
+            return
+        }
+        #expect(error.file.hasSuffix("tiny.lua"))
+        #expect(error.customerID == "1")
+        #expect(error.message.contains("limit"))
+    }
+
+    @Test("a parameter override changes the result without editing the plugin, and a bad value is refused")
+    func parameterOverride() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let folder = try Plugins.folder(in: sandbox, [
+            "tiny.lua": Self.plugin("if c.order_count >= p.min_orders then return \"Buyer\" end return \"Prospect\"", params: "{ min_orders = 1 }")
+        ])
+        let catalog = PluginCatalog.load(directories: [folder])
+        let plugin = try #require(catalog.plugin(named: "tiny"))
+        try PluginParameters.set(plugin, key: "min_orders", text: "3", in: database)
+        #expect(throws: CRMError.self) { try PluginParameters.set(plugin, key: "min_orders", text: "three", in: database) }
+        #expect(throws: CRMError.self) { try PluginParameters.set(plugin, key: "max_orders", text: "3", in: database) }
+        _ = try SegmentationEngine(database: database, catalog: catalog).run(["tiny"], asOf: Plugins.asOf)
+        #expect(try database.members(segmentation: "tiny", segment: "Buyer").map(\.customerID) == ["1", "17", "20"])
+    }
+
+    @Test("population statistics and frequencies reach p")
+    func statisticsReachParams() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let source = """
+            return {
+              name = "stats", version = "1", description = "d",
+              segmentations = { stats = {
+                segments = { "Above", "Below", "None" },
+                stats = { "monetary" },
+                rank = { m = "monetary" },
+                frequencies = { top = { where = { rank = "m", at_least = 5 }, fields = { "company_size" } } },
+                classify = function(c, p)
+                  if c.order_count == 0 then return "None", p.as_of end
+                  local share = p.frequencies.top.company_size["1000+"] or 0
+                  if c.monetary > p.stats.monetary.mean then return "Above", string.format("%.4f %.2f", share, p.stats.monetary.p50) end
+                  return "Below"
+                end,
+              } },
+            }
+            """
+        let folder = try Plugins.folder(in: sandbox, ["stats.lua": source])
+        _ = try engine(database, folder).run(["stats"], asOf: Plugins.asOf)
+        let members = Dictionary(uniqueKeysWithValues: try database.members(segmentation: "stats").map { ($0.customerID, $0) })
+        // Mean spend of the 17 buyers is 71.04; the median is 45.00. Top quintile by spend:
+        // customers 2 (1000+), 4 (1-10), 11 (201-1000): one in three has 1000+.
+        #expect(members["2"]?.reason == "0.3333 45.00")
+        #expect(members["5"]?.segment == "Below")
+        #expect(members["6"]?.reason == "2025-01-01T00:00:00Z")
+    }
+}

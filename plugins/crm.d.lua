@@ -1,0 +1,126 @@
+---@meta
+-- crm plugin API, as lua-language-server annotations. This file is the plugin author's
+-- reference: a plugin is one .lua file in plugins/ that returns a crm.Plugin table.
+-- docs/plugins.md walks through writing one.
+
+---A plugin: a declaration first (name, version, params), code second (classify functions).
+---Unknown keys are rejected when the plugin is loaded, with the key path in the error.
+---@class crm.Plugin
+---@field name string                 unique plugin name: lower case letters, digits, _ (e.g. "vip")
+---@field version string              version of the plugin, e.g. "1.2.0"; recorded with every run
+---@field description string          one line shown by `crm plugin list`
+---@field params? table<string, number|string|boolean>  defaults; `crm plugin set NAME KEY VALUE` overrides them per database
+---@field permissions? string[]       capabilities the plugin asks for (none exist yet; reading profiles needs none)
+---@field segmentations? table<string, crm.Segmentation>  segmentation name -> definition (names are global across plugins)
+
+---One way of splitting customers into segments. Every customer gets exactly one segment.
+---@class crm.Segmentation
+---@field description? string
+---@field segments string[]           every segment `classify` may return; anything else fails the run
+---@field rank? table<string, crm.Rank>   population ranks computed by the core, read as c.<name>
+---@field stats? string[]             profile fields whose population statistics appear in p.stats.<field>
+---@field frequencies? table<string, crm.Frequencies>  value shares of text fields in a group, in p.frequencies.<name>
+---@field classify fun(c: crm.Customer, p: crm.Params): string, string?  returns segment and reason
+---@field examples? crm.Example[]     checked by `crm plugin check`
+
+---A rank over a population, like SQL's NTILE: customers sorted by a profile field (ties broken
+---by customer id), split into `tiles` groups of nearly equal size; tile 1 holds the first.
+---With `share = true` the value is instead the cumulative share (0..1] of the field's total
+---held by this customer and everyone sorted before them (for "top customers bringing 80%").
+---Customers outside the population, or without a value, get nil.
+---@class crm.Rank
+---@field by string                   a profile field, e.g. "monetary"
+---@field order? "asc"|"desc"         "asc" (default): smallest values in tile 1
+---@field tiles? integer              default 5
+---@field among? "buyers"|"prospects"|"all"  default "buyers" (customers with at least one order)
+---@field share? boolean              cumulative share instead of a tile
+
+---Shares of each value of some text fields among a group of customers, e.g. how common each
+---industry is among the top spenders: p.frequencies.top.industry["Retail"] == 0.31.
+---@class crm.Frequencies
+---@field where { rank: string, at_least: integer }  the group: customers whose rank (from this segmentation's `rank`) is at least `at_least`
+---@field fields string[]             text profile fields to count, e.g. { "industry", "city" }
+
+---An example the plugin's own check runs: a customer (unset fields take their empty values:
+---0 for counts, nil for the rest) and the segment classify must return.
+---@class crm.Example
+---@field customer table<string, any>
+---@field params? table<string, any>  params for this example (defaults otherwise)
+---@field segment string
+
+---The parameters: the plugin's `params`, overridden per database, plus what the core computed.
+---@class crm.Params
+---@field stats table<string, crm.Statistics>  for the fields listed in `stats`, over buyers
+---@field frequencies table<string, table<string, table<string, number>>>  from `frequencies`
+---@field as_of string                 the run's as-of instant, ISO-8601 UTC
+
+---@class crm.Statistics
+---@field count integer
+---@field sum number
+---@field mean number
+---@field min number
+---@field max number
+---@field p10 number
+---@field p25 number
+---@field p50 number
+---@field p75 number
+---@field p90 number
+---@field p95 number
+---@field p99 number
+
+---One customer's profile as of the run's instant, computed by the core. Read-only: the table
+---is reused for the next customer. Days are UTC calendar days; amounts are in currency units.
+---Ranks declared in the segmentation's `rank` appear as extra fields (c.r, c.f, c.m, ...).
+---@class crm.Customer
+---@field id string                   the customer's id
+---@field city string?
+---@field industry string?
+---@field company_size string?        e.g. "11-50"
+---@field gender string?
+---@field occupation string?
+---@field age_years integer?          whole years at as-of; nil if the birth date is unknown
+---@field tenure_days integer?        days since sign-up (or the first order)
+---@field order_count integer         orders up to as-of
+---@field monetary number             sum of order amounts
+---@field average_order_value number  monetary / order_count; 0 without orders
+---@field max_order_value number      largest single order; 0 without orders
+---@field max_order_quantity integer? largest quantity in one order
+---@field recency_days integer?       days from the last order's date to the as-of date; nil without orders
+---@field days_since_first_order integer?
+---@field median_days_between_orders number?  nil below 2 orders
+---@field last_days_between_orders number?    gap between the last two orders; nil below 2 orders
+---@field orders_365d integer         orders in the last 365 days
+---@field top_categories string?      up to three categories by order count, comma-separated ("Home,Office")
+---@field category_count integer      distinct categories ordered
+---@field email_open_30d integer email_open interactions in the last 30 days
+---@field email_open_90d integer email_open interactions in the last 90 days
+---@field email_open_365d integer email_open interactions in the last 365 days
+---@field email_click_30d integer email_click interactions in the last 30 days
+---@field email_click_90d integer email_click interactions in the last 90 days
+---@field email_click_365d integer email_click interactions in the last 365 days
+---@field page_view_30d integer page_view interactions in the last 30 days
+---@field page_view_90d integer page_view interactions in the last 90 days
+---@field page_view_365d integer page_view interactions in the last 365 days
+---@field inquiry_30d integer inquiry interactions in the last 30 days
+---@field inquiry_90d integer inquiry interactions in the last 90 days
+---@field inquiry_365d integer inquiry interactions in the last 365 days
+---@field call_30d integer call interactions in the last 30 days
+---@field call_90d integer call interactions in the last 90 days
+---@field call_365d integer call interactions in the last 365 days
+---@field feedback_30d integer feedback interactions in the last 30 days
+---@field feedback_90d integer feedback interactions in the last 90 days
+---@field feedback_365d integer feedback interactions in the last 365 days
+---@field consultation_30d integer consultation interactions in the last 30 days
+---@field consultation_90d integer consultation interactions in the last 90 days
+---@field consultation_365d integer consultation interactions in the last 365 days
+---@field contract_30d integer contract interactions in the last 30 days
+---@field contract_90d integer contract interactions in the last 90 days
+---@field contract_365d integer contract interactions in the last 365 days
+---@field payment_30d integer payment interactions in the last 30 days
+---@field payment_90d integer payment interactions in the last 90 days
+---@field payment_365d integer payment interactions in the last 365 days
+---@field interactions_30d integer interactions of any kind in the last 30 days
+---@field interactions_90d integer interactions of any kind in the last 90 days
+---@field interactions_365d integer interactions of any kind in the last 365 days
+---@field days_since_last_interaction integer?
+---@field r integer?                  example of a declared rank (RFM's recency tile)

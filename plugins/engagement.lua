@@ -1,0 +1,43 @@
+-- Engagement: how much a customer interacts with us lately, whatever they buy.
+-- Each kind of interaction in the last 90 days adds its weight to a score.
+return {
+  name = "engagement",
+  version = "1.0.0",
+  description = "Active, potential interest or silent, from emails, visits, inquiries and calls",
+  params = {
+    active_score = 10,    -- score at or above this, with an interaction in the last 30 days: Active
+    interest_score = 3,   -- score at or above this: Potential Interest
+    weight_email_open = 1,
+    weight_email_click = 2,
+    weight_page_view = 1,
+    weight_inquiry = 5,
+    weight_call = 4,
+    weight_feedback = 3,
+    weight_consultation = 5,
+  },
+  segmentations = {
+    engagement = {
+      description = "Weighted interactions over the last 90 days",
+      segments = { "Active", "Potential Interest", "Silent" },
+      classify = function(c, p)
+        local score = c.email_open_90d * p.weight_email_open
+          + c.email_click_90d * p.weight_email_click
+          + c.page_view_90d * p.weight_page_view
+          + c.inquiry_90d * p.weight_inquiry
+          + c.call_90d * p.weight_call
+          + c.feedback_90d * p.weight_feedback
+          + c.consultation_90d * p.weight_consultation
+        if score >= p.active_score and c.interactions_30d > 0 then
+          return "Active", string.format("engagement score %d, %d interactions in 30 days", score, c.interactions_30d)
+        end
+        if score >= p.interest_score or c.inquiry_90d > 0 then
+          return "Potential Interest", string.format("engagement score %d in 90 days", score)
+        end
+        if c.days_since_last_interaction then
+          return "Silent", string.format("last interaction %d days ago", c.days_since_last_interaction)
+        end
+        return "Silent", "no interactions"
+      end,
+    },
+  },
+}

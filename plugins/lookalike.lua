@@ -1,0 +1,42 @@
+-- Lookalike prospects: customers who have not ordered yet but resemble our most valuable
+-- buyers (top monetary quintile) in industry, company size and city, and show interest.
+return {
+  name = "lookalike",
+  version = "1.0.0",
+  description = "Prospects that resemble the high-value customers",
+  params = {
+    threshold = 0.25,        -- resemblance at or above this: Lookalike
+    engagement_bonus = 0.1,  -- added when the prospect interacted in the last 90 days
+  },
+  segmentations = {
+    lookalike = {
+      description = "Prospects scored by how common their attributes are among top buyers",
+      segments = { "Lookalike", "Unlike", "Customer" },
+      rank = { m = { by = "monetary" } },
+      frequencies = {
+        top = { where = { rank = "m", at_least = 5 }, fields = { "industry", "company_size", "city" } },
+      },
+      classify = function(c, p)
+        if c.order_count > 0 then return "Customer", "has ordered" end
+        local top = p.frequencies.top
+        local score, reasons = 0, {}
+        for _, field in ipairs({ "industry", "company_size", "city" }) do
+          local value = c[field]
+          local share = value and top[field][value] or 0
+          score = score + share / 3
+          if share > 0 then
+            reasons[#reasons + 1] = string.format("%s %s like %.0f%% of top buyers", field, value, share * 100)
+          end
+        end
+        if c.interactions_90d > 0 then
+          score = score + p.engagement_bonus
+          reasons[#reasons + 1] = string.format("%d interactions in 90 days", c.interactions_90d)
+        end
+        local why = string.format("resemblance %.2f", score)
+        if #reasons > 0 then why = why .. ": " .. table.concat(reasons, ", ") end
+        if score >= p.threshold then return "Lookalike", why end
+        return "Unlike", why
+      end,
+    },
+  },
+}

@@ -1,0 +1,41 @@
+-- Purchase cycle: how often each customer buys, when the next order is due, and whether it is
+-- overdue; the reason names their preferred categories.
+return {
+  name = "purchase_cycle",
+  version = "1.0.0",
+  description = "Typical days between orders, next expected purchase, overdue customers",
+  params = {
+    due_soon_days = 7,     -- next order expected within this many days: Due Soon
+    overdue_factor = 1.5,  -- no order for this many cycles: Overdue
+  },
+  segmentations = {
+    purchase_cycle = {
+      description = "Position in the customer's own buying rhythm",
+      segments = { "On Cycle", "Due Soon", "Overdue", "Single Order", "No Orders" },
+      classify = function(c, p)
+        if c.order_count == 0 then return "No Orders", "has never ordered" end
+        local prefers = c.top_categories and ("; prefers " .. c.top_categories) or ""
+        if c.order_count == 1 then
+          return "Single Order", string.format("one order %d days ago%s", c.recency_days, prefers)
+        end
+        local cycle = c.median_days_between_orders
+        local due_in = cycle - c.recency_days
+        local rhythm = string.format("buys every %.0f days, last %d days ago", cycle, c.recency_days)
+        if c.recency_days > cycle * p.overdue_factor then
+          return "Overdue", string.format("%s: %.0f days overdue%s", rhythm, -due_in, prefers)
+        end
+        if due_in <= p.due_soon_days then
+          return "Due Soon", string.format("%s: next order expected in %.0f days%s", rhythm, math.max(due_in, 0), prefers)
+        end
+        return "On Cycle", string.format("%s: next order in about %.0f days%s", rhythm, due_in, prefers)
+      end,
+      examples = {
+        { customer = { order_count = 0 }, segment = "No Orders" },
+        { customer = { order_count = 1, recency_days = 40 }, segment = "Single Order" },
+        { customer = { order_count = 6, recency_days = 10, median_days_between_orders = 30 }, segment = "On Cycle" },
+        { customer = { order_count = 6, recency_days = 26, median_days_between_orders = 30 }, segment = "Due Soon" },
+        { customer = { order_count = 6, recency_days = 60, median_days_between_orders = 30 }, segment = "Overdue" },
+      },
+    },
+  },
+}
