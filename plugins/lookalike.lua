@@ -5,7 +5,7 @@ return {
   version = "1.0.0",
   description = "Prospects that resemble the high-value customers",
   params = {
-    threshold = 0.25,        -- resemblance at or above this: Lookalike
+    threshold = 0.15,        -- resemblance at or above this: Lookalike
     engagement_bonus = 0.1,  -- added when the prospect interacted in the last 90 days
   },
   segmentations = {

@@ -9,6 +9,13 @@ public enum Demo {
         public let imports: [ImportSummary]
         public let summary: DatabaseSummary
         public let currency: Currency
+        public let asOf: Timestamp
+        /// Plugins that failed to load (the demo still runs the others).
+        public let pluginFailures: [PluginFailure]
+        public let segmentations: [Result<SegmentationOutcome, SegmentationError>]
+        public let scores: [Result<ScoreOutcome, SegmentationError>]
+        /// A few customers worth a look, with every segment and reason.
+        public let spotlight: [(customer: Customer, memberships: [Membership])]
     }
 
     /// Marks a database as the demo's own, so `crm demo` never replaces a real one.
@@ -17,7 +24,7 @@ public enum Demo {
     /// Builds the demo database at `databasePath` from `examples/{customers,orders,interactions}.csv`.
     ///
     /// A file already at `databasePath` is replaced only when an earlier demo made it.
-    public static func build(examples: String, databasePath: String) throws -> Report {
+    public static func build(examples: String, databasePath: String, pluginDirectories: [String], asOf: Timestamp) throws -> Report {
         let files = RecordKind.allCases.map { (kind: $0, path: (examples as NSString).appendingPathComponent("\($0.rawValue).csv")) }
         for file in files where !FileManager.default.fileExists(atPath: file.path) {
             throw CRMError.file(path: file.path, message: "missing; the demo reads the example data from \(examples)/ (pass --examples DIR)")
@@ -27,7 +34,28 @@ public enum Demo {
         try database.markAsDemo()
         let importer = Importer(database: database)
         let imports = try files.map { try importer.importFile($0.kind, path: $0.path) }
-        return Report(databasePath: databasePath, imports: imports, summary: try database.summary(), currency: try database.currency())
+        let catalog = PluginCatalog.load(directories: pluginDirectories)
+        let segmentations = try SegmentationEngine(database: database, catalog: catalog).run([], asOf: asOf)
+        let scores = try ScoreEngine(database: database, catalog: catalog).run([], asOf: asOf)
+        let summary = try database.summary()
+        var ids: [String] = summary.topCustomers.prefix(1).map(\.id)
+        // Then the first customer of the first segmentation's last segments, where the at-risk
+        // and lost customers usually are, and a prospect: varied examples whatever the plugins.
+        for outcome in segmentations.compactMap({ try? $0.get() }).prefix(1) {
+            for size in outcome.sizes.reversed() where size.customers > 0 && ids.count < 3 {
+                if let member = try database.members(segmentation: outcome.segmentation, segment: size.segment).first,
+                    !ids.contains(member.customerID)
+                {
+                    ids.append(member.customerID)
+                }
+            }
+        }
+        let spotlight = try ids.compactMap { id in
+            try database.customer(id: id).map { ($0, try database.memberships(customerID: id)) }
+        }
+        return Report(
+            databasePath: databasePath, imports: imports, summary: summary, currency: try database.currency(), asOf: asOf,
+            pluginFailures: catalog.failures, segmentations: segmentations, scores: scores, spotlight: spotlight)
     }
 
     private static func removePreviousDemo(at path: String) throws {

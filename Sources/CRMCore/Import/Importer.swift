@@ -94,11 +94,9 @@ public struct Importer {
     ) throws {
         var rejected = 0
         if case .importRejected(let failure) = error { rejected = Set(failure.problems.map(\.line)).count }
-        let run = Run(
-            id: 0, kind: "import", subject: subject, asOf: nil, startedAt: startedAt,
-            durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "failed", rowsRead: recordsRead,
-            inserted: 0, updated: 0, rejected: rejected, error: error.description)
-        try database.write { db in try RunLog.recordFailure(db, run: run) }
+        try database.recordFailedRun(
+            kind: "import", subject: subject, asOf: nil, since: start, rowsRead: recordsRead, rejected: rejected,
+            error: error.description)
     }
 }
 

@@ -51,9 +51,13 @@ public struct ScoreEngine {
         let profiles = try database.profiles(asOf: asOf)
         let statistics = PopulationStatistics(table: profiles)
         return try selected.map { plugin, score in
+            let start = ContinuousClock.now
             do {
                 return .success(try run(score, of: plugin, profiles: profiles, statistics: statistics))
             } catch let error as SegmentationError {
+                try database.recordFailedRun(
+                    kind: "score", subject: score.name, asOf: asOf, since: start, error: error.description,
+                    plugin: PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash))
                 return .failure(error)
             }
         }
@@ -70,7 +74,7 @@ public struct ScoreEngine {
         var values: [(customerPK: Int64, value: Double, explanation: String?)] = []
         values.reserveCapacity(profiles.count)
         var luaTime = Duration.zero
-        try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: score.name).run(
+        try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: score.name, functionName: "compute").run(
             function: score.compute, wrapperSource: Self.wrapperSource, luaTime: &luaTime
         ) { customer, text, explanation throws(SegmentationError) in
             guard let text, !text.hasPrefix("!"), let number = Double(text), number.isFinite else {

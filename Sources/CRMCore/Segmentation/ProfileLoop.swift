@@ -9,6 +9,8 @@ struct ProfileLoop {
     let inputs: PopulationInputs
     /// What failures are reported as: the segmentation or score name.
     let subject: String
+    /// The plugin function called for each customer (`classify`, `compute`), for error messages.
+    let functionName: String
 
     /// Calls `wrapperSource`'s function with `(function, p)` to get the per-customer function,
     /// then calls it for every customer; `accept` receives the customer index and the two
@@ -47,7 +49,8 @@ struct ProfileLoop {
                 do throws(LuaError) {
                     answer = try state.call(perCustomer, record: record)
                 } catch {
-                    throw SegmentationError(segmentation: subject, file: plugin.file, customerID: profiles.ids[customer], error: error)
+                    throw SegmentationError(
+                        segmentation: subject, file: plugin.file, customerID: profiles.ids[customer], error: error, calling: functionName)
                 }
                 elapsed += clock.now - started
                 try accept(customer, answer.0, answer.1)

@@ -28,7 +28,11 @@ public struct SegmentationEngine {
             do {
                 return .success(try run(segmentation, of: plugin, profiles: profiles, statistics: statistics, dryRun: dryRun, start: start))
             } catch let error as SegmentationError {
-                if !dryRun { try recordFailure(error, plugin: plugin, asOf: asOf, start: start) }
+                if !dryRun {
+                    try database.recordFailedRun(
+                        kind: "segmentation", subject: error.segmentation, asOf: asOf, since: start, error: error.description,
+                        plugin: identity(plugin))
+                }
                 return .failure(error)
             }
         }
@@ -60,7 +64,7 @@ public struct SegmentationEngine {
         classifications.reserveCapacity(profiles.count)
         let declared = Set(segmentation.segments)
         let name = segmentation.name
-        try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: name).run(
+        try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: name, functionName: "classify").run(
             function: segmentation.classify, wrapperSource: Self.wrapperSource, luaTime: &luaTime
         ) { customer, segment, reason throws(SegmentationError) in
             let id = profiles.ids[customer]
@@ -108,13 +112,5 @@ public struct SegmentationEngine {
             segmentation: segmentation.name, plugin: identity(plugin), runID: runID, asOf: profiles.asOf,
             customers: classifications.count, sizes: segmentation.segments.map { ($0, sizes[$0] ?? 0) },
             changed: changes.count, matrix: matrix, duration: ContinuousClock.now - start, luaDuration: luaTime)
-    }
-
-    private func recordFailure(_ error: SegmentationError, plugin: LoadedPlugin, asOf: Timestamp, start: ContinuousClock.Instant) throws {
-        let run = Run(
-            id: 0, kind: "segmentation", subject: error.segmentation, asOf: asOf, startedAt: Timestamp.now(),
-            durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "failed", rowsRead: 0, inserted: 0,
-            updated: 0, rejected: 0, error: error.description)
-        try database.write { db in try RunLog.recordFailure(db, run: run, plugin: identity(plugin)) }
     }
 }

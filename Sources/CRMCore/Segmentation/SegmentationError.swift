@@ -12,11 +12,11 @@ public struct SegmentationError: Error, Equatable, Sendable, CustomStringConvert
     public let customerID: String?
     public let message: String
 
-    init(segmentation: String, file: String, customerID: String?, error: LuaError) {
+    init(segmentation: String, file: String, customerID: String?, error: LuaError, calling: String? = nil) {
         self.segmentation = segmentation
         self.file = file
         line = error.line
-        function = error.function
+        function = error.function ?? calling
         self.customerID = customerID
         message = error.kind == .budget || error.kind == .timeout || error.kind == .memory
             ? "\(error.message) (the plugin's limit for one call)" : error.message

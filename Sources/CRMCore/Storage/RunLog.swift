@@ -88,6 +88,18 @@ enum RunLog {
 }
 
 extension CRMDatabase {
+    /// Records a run that failed (its own work was rolled back or never written).
+    func recordFailedRun(
+        kind: String, subject: String, asOf: Timestamp?, since start: ContinuousClock.Instant, rowsRead: Int = 0,
+        rejected: Int = 0, error: String, plugin: PluginIdentity? = nil
+    ) throws {
+        let run = Run(
+            id: 0, kind: kind, subject: subject, asOf: asOf, startedAt: Timestamp.now(),
+            durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "failed", rowsRead: rowsRead, inserted: 0,
+            updated: 0, rejected: rejected, error: error)
+        try write { db in try RunLog.recordFailure(db, run: run, plugin: plugin) }
+    }
+
     /// The most recent runs, newest first.
     public func runs(limit: Int = 50) throws -> [Run] {
         try read { db in try RunLog.fetchAll(db, limit: limit) }

@@ -8,9 +8,11 @@ struct DemoCommand: ParsableCommand {
         abstract: "Build a fresh demo database from examples/ and show what is in it.",
         discussion: """
             Imports examples/customers.csv, orders.csv and interactions.csv into a new database
-            (default ./crm-demo.sqlite; a database the demo did not create is never replaced) and
-            prints a summary. Afterwards, explore it with e.g.
+            (default ./crm-demo.sqlite; a database the demo did not create is never replaced),
+            runs every segmentation and score of the plugins (default ./plugins) as of the
+            example data's date, and prints what came out. Afterwards, explore it with e.g.
               crm customer show 1 --db crm-demo.sqlite
+              crm segment members rfm "At Risk" --db crm-demo.sqlite
             """
     )
 
@@ -20,8 +22,14 @@ struct DemoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Folder with the example CSV files.", valueName: "dir"))
     var examples = "examples"
 
+    @Option(help: ArgumentHelp("Plugin folder; repeat for several.", valueName: "dir"))
+    var plugins: [String] = ["plugins"]
+
+    @Option(help: ArgumentHelp("Segment as of this instant (the example data ends just before it).", valueName: "time"))
+    var asOf = "2025-01-01T00:00:00Z"
+
     func run() throws {
-        let report = try Demo.build(examples: examples, databasePath: db)
+        let report = try Demo.build(examples: examples, databasePath: db, pluginDirectories: plugins, asOf: try parseAsOf(asOf))
         let scale = report.currency.scale
         func money(_ minorUnits: Int64) -> String { Money.formatMinorUnits(minorUnits, scale: scale) + " " + report.currency.code }
         print("Demo database: \(report.databasePath)\n")
@@ -40,8 +48,32 @@ struct DemoCommand: ParsableCommand {
         try Output(format: .table).print(
             columns: ["id", "name", "orders", "revenue"],
             rows: summary.topCustomers.map { [$0.id, $0.name, String($0.orders), money($0.revenue)] })
+        for failure in report.pluginFailures { print("\nPlugin not loaded: \(failure)") }
+        print("\nSegments as of \(report.asOf.iso8601)")
+        for result in report.segmentations {
+            switch result {
+            case .failure(let error):
+                print("  \(error.segmentation): FAILED: \(error)")
+            case .success(let outcome):
+                let sizes = outcome.sizes.filter { $0.customers > 0 }.map { "\($0.segment) \($0.customers)" }
+                print("  \(outcome.segmentation.padding(toLength: 15, withPad: " ", startingAt: 0)) \(sizes.joined(separator: ", "))")
+            }
+        }
+        for result in report.scores {
+            if case .success(let outcome) = result {
+                print("  score \(outcome.score): mean \(String(format: "%.1f", outcome.mean)) over \(outcome.customers) customers")
+            }
+        }
+        print("\nA few customers and why they are where they are")
+        for item in report.spotlight {
+            print("  \(item.customer.id) \(item.customer.name ?? "")")
+            for membership in item.memberships {
+                print("    \(membership.segmentation.padding(toLength: 15, withPad: " ", startingAt: 0)) \(membership.segment)" + (membership.reason.map { ": \($0)" } ?? ""))
+            }
+        }
         if let top = summary.topCustomers.first {
             print("\nNext: crm customer show \(top.id) --db \(report.databasePath)")
+            print("      crm segment members rfm \"At Risk\" --db \(report.databasePath)")
         }
     }
 }
