@@ -28,14 +28,15 @@ enum ScoreStore {
 }
 
 extension CRMDatabase {
-    /// The customers with the highest values of `score`, highest first (ties by customer id).
+    /// The customers with the highest values of `score`, highest first (ties by customer id:
+    /// shorter ids first, so numeric ids sort numerically).
     public func topScores(_ score: String, limit: Int) throws -> [ScoreValue] {
         let rows = try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT c.id, s.value, s.explanation, s.as_of FROM scores s JOIN customers c ON c.pk = s.customer_pk
-                    WHERE s.score = ? ORDER BY s.value DESC LIMIT ?
+                    WHERE s.score = ? ORDER BY s.value DESC, length(c.id), c.id LIMIT ?
                     """,
                 arguments: [score, limit])
         }

@@ -25,12 +25,16 @@ struct PluginCommand: ParsableCommand {
         func run() throws {
             let catalog = global.loadPlugins(quiet: true)
             var rows: [[String?]] = catalog.plugins.map { plugin in
-                [plugin.name, plugin.version, plugin.file, plugin.definition.segmentations.map(\.name).joined(separator: " "), "loaded", plugin.definition.description]
+                [
+                    plugin.name, plugin.version, plugin.file,
+                    (plugin.definition.segmentations.map(\.name) + plugin.definition.scores.map { "score:" + $0.name }).joined(separator: " "),
+                    "loaded", plugin.definition.description,
+                ]
             }
             rows += catalog.failures.map { failure in
                 [nil, nil, failure.file, nil, "failed", failure.problems.first.map { $0.description } ]
             }
-            try Output(format: format).print(columns: ["name", "version", "file", "segmentations", "status", "description"], rows: rows)
+            try Output(format: format).print(columns: ["name", "version", "file", "defines", "status", "description"], rows: rows)
             if !catalog.failures.isEmpty {
                 Progress.warn("\(catalog.failures.count) plugin(s) failed to load; `crm plugin check FILE` shows every problem")
             }
@@ -56,7 +60,14 @@ struct PluginCommand: ParsableCommand {
                 throw failure
             case .success(let plugin):
                 let check = PluginCheck.run(plugin)
-                print("\(file): plugin '\(plugin.name)' \(plugin.version) loads; segmentations: \(plugin.definition.segmentations.map(\.name).joined(separator: ", "))")
+                var parts: [String] = []
+                if !plugin.definition.segmentations.isEmpty {
+                    parts.append("segmentations: " + plugin.definition.segmentations.map(\.name).joined(separator: ", "))
+                }
+                if !plugin.definition.scores.isEmpty {
+                    parts.append("scores: " + plugin.definition.scores.map(\.name).joined(separator: ", "))
+                }
+                print("\(file): plugin '\(plugin.name)' \(plugin.version) loads; " + parts.joined(separator: "; "))
                 for example in check.examples {
                     let label = "\(example.segmentation) example \(example.number)"
                     if example.passed {
