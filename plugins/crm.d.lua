@@ -12,6 +12,39 @@
 ---@field params? table<string, number|string|boolean>  defaults; `crm plugin set NAME KEY VALUE` overrides them per database
 ---@field permissions? string[]       capabilities the plugin asks for (none exist yet; reading profiles needs none)
 ---@field segmentations? table<string, crm.Segmentation>  segmentation name -> definition (names are global across plugins)
+---@field scores? table<string, crm.Score>  score name -> definition
+---@field fields? table<string, crm.Field>  custom field name -> declaration (names are global across plugins)
+
+---A numeric score per customer, with an explanation. `crm score run` computes it.
+---@class crm.Score
+---@field description? string
+---@field rank? table<string, crm.Rank>
+---@field stats? string[]
+---@field frequencies? table<string, crm.Frequencies>
+---@field compute fun(c: crm.Customer, p: crm.Params): number, string?  returns the value and why
+---@field decay? { half_life_days: number, by: string }  value * 0.5 ^ (c[by] / half_life_days), e.g. by = "days_since_last_interaction"
+---@field examples? { customer: table<string, any>, params?: table<string, any>, score: number }[]
+
+---A custom field on the customer record, without a schema migration. Values come from an
+---extra column of the customers CSV (header = field name), `crm field set`, or `compute`.
+---Every value is checked against the declaration; a bad one refuses the import or the set.
+---Plugins read fields as c.<name> like the core's profile fields.
+---@class crm.Field
+---@field type "string"|"integer"|"decimal"|"boolean"|"date"|"enum"
+---@field values? string[]            the allowed values of an enum
+---@field required? boolean           an empty value is an error (not for computed fields)
+---@field default? string|number|boolean  used when a customer has no value
+---@field label? string
+---@field description? string
+---@field min? number                 integer and decimal fields
+---@field max? number
+---@field max_length? integer         string fields, in characters
+---@field pattern? string             string fields: a Lua pattern the value must match (string.find)
+---@field validate? fun(value: any): boolean, string?  extra check; return false and a message to refuse
+---@field compute? fun(c: crm.Customer, p: crm.Params): any  makes the field computed: recomputed by `crm segment run` and `crm field compute`; nil removes the value
+---@field rank? table<string, crm.Rank>   computed fields only, as for segmentations
+---@field stats? string[]
+---@field frequencies? table<string, crm.Frequencies>
 
 ---One way of splitting customers into segments. Every customer gets exactly one segment.
 ---@class crm.Segmentation
@@ -53,6 +86,7 @@
 ---@field stats table<string, crm.Statistics>  for the fields listed in `stats`, over buyers
 ---@field frequencies table<string, table<string, table<string, number>>>  from `frequencies`
 ---@field as_of string                 the run's as-of instant, ISO-8601 UTC
+---@field as_of_date string            its UTC date, "2025-01-01"
 
 ---@class crm.Statistics
 ---@field count integer
@@ -124,3 +158,19 @@
 ---@field interactions_365d integer interactions of any kind in the last 365 days
 ---@field days_since_last_interaction integer?
 ---@field r integer?                  example of a declared rank (RFM's recency tile)
+
+---Helpers the host gives every plugin (there is no os.date in the sandbox).
+---@class crm.API
+crm = {}
+
+---The date `days` after `date` (a "YYYY-MM-DD" date or an ISO-8601 instant, taken as its UTC date); days is rounded.
+---@param date string
+---@param days number
+---@return string
+function crm.add_days(date, days) end
+
+---Whole days from `from` to `to` (dates or instants, as UTC dates); negative if `to` is earlier.
+---@param from string
+---@param to string
+---@return integer
+function crm.days_between(from, to) end

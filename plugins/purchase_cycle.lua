@@ -8,6 +8,22 @@ return {
     due_soon_days = 7,     -- next order expected within this many days: Due Soon
     overdue_factor = 1.5,  -- no order for this many cycles: Overdue
   },
+  fields = {
+    typical_days_between_orders = {
+      type = "decimal", min = 0, label = "Typical days between orders",
+      description = "Median gap between the customer's orders; none below two orders",
+      compute = function(c) return c.median_days_between_orders end,
+    },
+    next_purchase_expected = {
+      type = "date", label = "Next purchase expected",
+      description = "Last order plus the typical gap; none below two orders",
+      compute = function(c, p)
+        local cycle = c.median_days_between_orders
+        if not cycle then return nil end
+        return crm.add_days(p.as_of_date, cycle - c.recency_days)
+      end,
+    },
+  },
   segmentations = {
     purchase_cycle = {
       description = "Position in the customer's own buying rhythm",

@@ -9,6 +9,19 @@ return {
     loyal_orders = 5,         -- ... with at least this many orders
     engaged_interactions = 5, -- potential A: at least this many interactions in 90 days
   },
+  fields = {
+    vip_level = {
+      type = "enum", values = { "gold", "silver", "bronze" }, label = "VIP level",
+      description = "Spend quintile among buyers: 5 gold, 3-4 silver, 1-2 bronze; none for prospects",
+      rank = { m = { by = "monetary" } },
+      compute = function(c)
+        if c.order_count == 0 then return nil end
+        if c.m == 5 then return "gold" end
+        if c.m >= 3 then return "silver" end
+        return "bronze"
+      end,
+    },
+  },
   segmentations = {
     vip = {
       description = "VIP when value is A and loyalty or potential is A",

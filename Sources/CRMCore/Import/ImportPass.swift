@@ -6,7 +6,14 @@ struct ImportPass {
     let kind: RecordKind
     let path: String
     let options: ImportOptions
+    /// Custom fields plugins declare: extra customer columns with these names are accepted.
+    let customFields: [CustomField]
     private var reader: CSVReader
+    /// Field values of rows not yet written, applied once their customer rows are.
+    private var pendingFieldWrites: [(line: Int, customerID: String, field: String, json: String?)] = []
+    private var refusedLines: Set<Int> = []
+    /// The custom fields present in the header, in column order.
+    private var fieldColumns: [CustomField] = []
     private var positions: [String: Int] = [:]
 
     private(set) var recordsRead = 0
@@ -16,10 +23,11 @@ struct ImportPass {
     private(set) var rejectedLines: [Int: String] = [:]
     private(set) var stoppedEarly = false
 
-    init(kind: RecordKind, path: String, options: ImportOptions) throws {
+    init(kind: RecordKind, path: String, options: ImportOptions, customFields: [CustomField] = []) throws {
         self.kind = kind
         self.path = path
         self.options = options
+        self.customFields = kind == .customers ? customFields : []
         do {
             reader = try CSVReader(path: path)
         } catch {
@@ -33,6 +41,8 @@ struct ImportPass {
     /// Reads the whole file, writing good records; returns how many rows were written.
     mutating func run(_ db: Database, runID: Int64, scale: Int) throws -> Int {
         try readHeader()
+        fieldColumns = customFields.filter { positions[$0.name] != nil }
+            .sorted { (positions[$0.name] ?? 0) < (positions[$1.name] ?? 0) }
         let mapper: any RecordMapper
         switch kind {
         case .customers:
@@ -66,14 +76,18 @@ struct ImportPass {
             var fields = FieldReader(file: path, record: record, positions: positions)
             upsert.beginRow(line: record.line)
             mapper.map(&fields, into: upsert, warnings: &warnings)
+            let fieldWrites = customFieldWrites(&fields)
             if fields.problems.isEmpty {
+                pendingFieldWrites += fieldWrites
                 for refusal in try upsert.endRow() { refuse(refusal) }
+                if upsert.bufferedRows == 0 { try applyFieldWrites(db) }
             } else {
                 upsert.discardRow()
                 for problem in fields.problems { add(problem) }
             }
         }
         for refusal in try upsert.flush() { refuse(refusal) }
+        try applyFieldWrites(db)
         // Duplicates are found when a batch is written, after later records were read.
         problems = problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
         return upsert.written
@@ -91,7 +105,31 @@ struct ImportPass {
         !options.skipInvalid && problems.count >= options.maxProblems
     }
 
+    /// Checks the record's custom field cells; each bad one adds a problem to `fields`.
+    private func customFieldWrites(_ fields: inout FieldReader) -> [(line: Int, customerID: String, field: String, json: String?)] {
+        guard !customFields.isEmpty, let id = fields.bytes("id") else { return [] }
+        let customerID = String(decoding: id, as: UTF8.self)
+        var writes: [(line: Int, customerID: String, field: String, json: String?)] = []
+        for field in fieldColumns {
+            guard let bytes = fields.bytes(field.name) else { continue }
+            switch field.check(String(decoding: bytes, as: UTF8.self)) {
+            case .success(let value): writes.append((fields.line, customerID, field.name, value?.json))
+            case .failure(let problem): fields.report(field.name, problem.reason)
+            }
+        }
+        return writes
+    }
+
+    /// Writes the pending field values of customers that were written (not refused).
+    private mutating func applyFieldWrites(_ db: Database) throws {
+        for write in pendingFieldWrites where !refusedLines.contains(write.line) {
+            try FieldStore.set(db, customerID: write.customerID, field: write.field, json: write.json, runID: nil)
+        }
+        pendingFieldWrites.removeAll(keepingCapacity: true)
+    }
+
     private mutating func refuse(_ refusal: BulkUpsert.Refusal) {
+        refusedLines.insert(refusal.line)
         add(ImportProblem(file: path, line: refusal.line, column: "id", reason: refusal.reason))
     }
 
@@ -111,14 +149,15 @@ struct ImportPass {
     /// Maps header names to positions; unknown, duplicate or missing columns refuse the file.
     private mutating func readHeader() throws {
         var headerProblems: [ImportProblem] = []
-        let known = Set(kind.columns)
+        let known = Set(kind.columns + customFields.map(\.name))
         for (index, name) in reader.header.names.enumerated() {
             if positions[name] != nil {
                 headerProblems.append(ImportProblem(file: path, line: 1, reason: "column '\(name)' appears twice in the header"))
             } else if !known.contains(name) {
                 headerProblems.append(ImportProblem(
                     file: path, line: 1,
-                    reason: "unknown column '\(name)' (\(kind.rawValue) files have: \(kind.columns.joined(separator: ", ")))"))
+                    reason: "unknown column '\(name)' (\(kind.rawValue) files have: \(kind.columns.joined(separator: ", "))"
+                        + (kind == .customers ? "; other columns must be custom fields a plugin declares" + (customFields.isEmpty ? ", and none is loaded" : ": \(customFields.map(\.name).joined(separator: ", "))") : "") + ")"))
             }
             positions[name] = index
         }

@@ -45,14 +45,19 @@ public struct Importer {
 
     /// Imports `path` as records of `kind`. Throws `CRMError.importRejected` listing the problems
     /// when the file has bad records and `skipInvalid` is off; the database is then unchanged.
-    public func importFile(_ kind: RecordKind, path: String, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
+    ///
+    /// Customer files may have a column for each of `customFields` (the loaded plugins'
+    /// fields); their values are checked against the declarations like every other column.
+    public func importFile(
+        _ kind: RecordKind, path: String, options: ImportOptions = ImportOptions(), customFields: [CustomField] = []
+    ) throws -> ImportSummary {
         let clock = ContinuousClock()
         let start = clock.now
         let startedAt = Timestamp.now()
         let subject = "\(kind.rawValue) from \(path)"
         var recordsRead = 0
         do {
-            var pass = try ImportPass(kind: kind, path: path, options: options)
+            var pass = try ImportPass(kind: kind, path: path, options: options, customFields: customFields)
             let currency = try database.currency()
             let summary = try database.write { db -> ImportSummary in
                 let runID = try RunLog.begin(db, kind: "import", subject: subject, asOf: nil, startedAt: startedAt)

@@ -9,6 +9,17 @@ public final class LoadedPlugin {
     public let definition: PluginDefinition
     let source: String
     let state: LuaState
+    private var cachedFieldChecker: LuaFunctionRef?
+
+    /// The compiled Lua function that runs fields' `pattern` and `validate` checks.
+    func fieldChecker() throws -> LuaFunctionRef {
+        if let cachedFieldChecker { return cachedFieldChecker }
+        guard let checker = try state.run(CustomField.checkerSource, chunkName: "=crm").first?.functionValue else {
+            throw LuaError(kind: .runtime, plugin: file, message: "cannot prepare the field checks")
+        }
+        cachedFieldChecker = checker
+        return checker
+    }
 
     init(file: String, hash: String, source: String, definition: PluginDefinition, state: LuaState) {
         self.file = file

@@ -18,6 +18,7 @@ public final class PluginCatalog {
         var failures: [PluginFailure] = []
         var pluginNames: [String: String] = [:]
         var segmentationNames: [String: String] = [:]
+        var fieldNames: [String: String] = [:]
         for directory in directories {
             let files: [String]
             do {
@@ -46,12 +47,20 @@ public final class PluginCatalog {
                                 message: "segmentation '\(segmentation.name)' is already defined by \(other)"))
                         }
                     }
+                    for field in plugin.definition.fields {
+                        if let other = fieldNames[field.name] {
+                            conflicts.append(PluginProblem(
+                                file: file, keyPath: "fields.\(field.name)",
+                                message: "field '\(field.name)' is already declared by \(other)"))
+                        }
+                    }
                     if !conflicts.isEmpty {
                         failures.append(PluginFailure(file: file, problems: conflicts))
                         continue
                     }
                     pluginNames[plugin.name] = file
                     for segmentation in plugin.definition.segmentations { segmentationNames[segmentation.name] = file }
+                    for field in plugin.definition.fields { fieldNames[field.name] = file }
                     plugins.append(plugin)
                 }
             }
@@ -76,6 +85,15 @@ public final class PluginCatalog {
             }
         }
         return nil
+    }
+
+    /// Every custom field of every loaded plugin, in plugin then name order.
+    public var fields: [CustomField] {
+        plugins.flatMap { plugin in plugin.definition.fields.map { CustomField(plugin: plugin, definition: $0) } }
+    }
+
+    public func field(named name: String) -> CustomField? {
+        fields.first { $0.name == name }
     }
 
     /// Every segmentation of every loaded plugin, in plugin then name order.

@@ -26,12 +26,11 @@ public struct PluginCheck {
         let blank = ProfileBuilder.blank(interactionKinds: InteractionKind.builtIn)
         var base: [LuaValue: LuaValue] = [:]
         for field in ProfileField.all(interactionKinds: InteractionKind.builtIn) {
-            switch field.read(blank, 0) {
-            case .missing: continue
-            case .integer(let value): base[.string(field.name)] = .integer(value)
-            case .number(let value): base[.string(field.name)] = .number(value)
-            case .text(let value): base[.string(field.name)] = .string(value)
-            }
+            let value = field.read(blank, 0).luaValue
+            if value != .nil { base[.string(field.name)] = value }
+        }
+        for field in plugin.definition.fields {
+            if let value = field.defaultValue?.profileValue.luaValue { base[.string(field.name)] = value }
         }
         var results: [ExampleResult] = []
         for segmentation in plugin.definition.segmentations {

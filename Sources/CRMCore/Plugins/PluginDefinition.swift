@@ -131,4 +131,5 @@ public struct PluginDefinition {
     public let permissions: [String]
     public let segmentations: [SegmentationDefinition]
     public let scores: [ScoreDefinition]
+    public let fields: [FieldDefinition]
 }

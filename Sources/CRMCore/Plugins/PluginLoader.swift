@@ -18,6 +18,7 @@ enum PluginLoader {
         let returned: [LuaValue]
         do {
             state = try LuaState(name: file, limits: limits)
+            try PluginAPI.install(in: state)
             returned = try state.run(source)
         } catch {
             return failure(error.message, line: error.line)
@@ -25,7 +26,12 @@ enum PluginLoader {
         guard returned.count == 1 else {
             return failure("the file must return exactly one table (return { name = ..., ... }), it returned \(returned.count) values")
         }
-        var schema = PluginSchema(profileFields: Set(ProfileField.all(interactionKinds: InteractionKind.builtIn).map(\.name)))
+        var profileFields = Set(ProfileField.all(interactionKinds: InteractionKind.builtIn).map(\.name))
+        // The plugin's own custom fields can be ranked and read like the core's.
+        if case .table(let plugin) = returned[0], case .table(let fields)? = plugin["fields"] {
+            for case .string(let name) in fields.keys { profileFields.insert(name) }
+        }
+        var schema = PluginSchema(profileFields: profileFields)
         let definition = schema.validate(returned[0])
         let locator = SourceLocator(source: source)
         if let definition, schema.problems.isEmpty {

@@ -3,7 +3,11 @@ import LuaBridge
 /// Validates the table a plugin file returns against the plugin schema, collecting a problem
 /// (with its key path) for everything wrong instead of stopping at the first.
 struct PluginSchema {
-    static let topLevelKeys = ["name", "version", "description", "params", "permissions", "segmentations", "scores"]
+    static let topLevelKeys = ["name", "version", "description", "params", "permissions", "segmentations", "scores", "fields"]
+    static let fieldKeys = [
+        "type", "values", "required", "default", "label", "description", "min", "max", "max_length", "pattern", "validate",
+        "compute", "rank", "stats", "frequencies",
+    ]
     static let segmentationKeys = ["description", "segments", "rank", "stats", "frequencies", "classify", "examples"]
     static let scoreKeys = ["description", "rank", "stats", "frequencies", "compute", "decay", "examples"]
     static let rankKeys = ["by", "order", "tiles", "among", "share"]
@@ -51,13 +55,23 @@ struct PluginSchema {
                 if let score = self.score(scoreName, definition) { scores.append(score) }
             }
         }
-        if segmentations.isEmpty && scores.isEmpty && plugin["segmentations"] == nil && plugin["scores"] == nil {
-            report([], "the plugin defines nothing: add segmentations or scores")
+        var customFields: [FieldDefinition] = []
+        if let value = plugin["fields"], let section = table(value, at: ["fields"], expected: "expected a table of fields") {
+            for (key, definition) in section.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+                guard case .string(let fieldName) = key else {
+                    report(["fields"], "keys must be field names (strings)")
+                    continue
+                }
+                if let field = self.field(fieldName, definition) { customFields.append(field) }
+            }
+        }
+        if plugin["segmentations"] == nil && plugin["scores"] == nil && plugin["fields"] == nil {
+            report([], "the plugin defines nothing: add segmentations, scores or fields")
         }
         guard problems.isEmpty, let name, let version, let description, let params else { return nil }
         return PluginDefinition(
             name: name, version: version, description: description, params: params, permissions: permissions,
-            segmentations: segmentations, scores: scores)
+            segmentations: segmentations, scores: scores, fields: customFields)
     }
 
     // MARK: Sections
@@ -122,6 +136,99 @@ struct PluginSchema {
         return ScoreDefinition(
             name: name, description: description, ranks: population.ranks, shareRanks: population.shares,
             stats: population.stats, frequencies: population.frequencies, compute: compute, decay: decay, examples: examples)
+    }
+
+    private mutating func field(_ name: String, _ value: LuaValue) -> FieldDefinition? {
+        let path = ["fields", name]
+        if !isIdentifier(name) { report(path, "a field name is lower case letters, digits and _ (e.g. \"vip_level\")") }
+        if ProfileField.coreNames.contains(name) || RecordKind.customers.columns.contains(name) {
+            report(path, "'\(name)' is already a customer attribute or profile field; choose another name")
+        }
+        guard let fields = table(value, at: path, expected: "expected { type = ..., ... }") else { return nil }
+        checkKeys(fields, allowed: Self.fieldKeys, at: path, what: "a field")
+        guard let typeName = requiredString(fields["type"], at: path + ["type"]) else { return nil }
+        guard let type = FieldType(rawValue: typeName) else {
+            report(path + ["type"], "\"\(typeName)\" is not a field type (\(FieldType.allCases.map(\.rawValue).joined(separator: ", ")))")
+            return nil
+        }
+        var values: [String] = []
+        if type == .enumeration {
+            values = segmentList(fields["values"], at: path + ["values"]) ?? []
+        } else if fields["values"] != nil {
+            report(path + ["values"], "only enum fields have values")
+        }
+        func number(_ key: String) -> Double? {
+            guard let value = fields[.string(key)] else { return nil }
+            guard type == .integer || type == .decimal else {
+                report(path + [key], "only integer and decimal fields have \(key)")
+                return nil
+            }
+            guard let number = value.doubleValue else {
+                report(path + [key], "expected a number")
+                return nil
+            }
+            return number
+        }
+        let minimum = number("min")
+        let maximum = number("max")
+        var maxLength: Int?
+        if let value = fields["max_length"] {
+            if type != .string { report(path + ["max_length"], "only string fields have max_length") }
+            if case .integer(let length) = value, length > 0 { maxLength = Int(length) } else {
+                report(path + ["max_length"], "expected a whole number above 0")
+            }
+        }
+        var pattern: String?
+        if let value = fields["pattern"] {
+            if type != .string { report(path + ["pattern"], "only string fields have a pattern") }
+            pattern = requiredString(value, at: path + ["pattern"])
+        }
+        var required = false
+        switch fields["required"] {
+        case nil, .boolean(false)?: required = false
+        case .boolean(true)?: required = true
+        default: report(path + ["required"], "expected true or false")
+        }
+        func function(_ key: String) -> LuaFunctionRef? {
+            guard let value = fields[.string(key)] else { return nil }
+            guard let function = value.functionValue else {
+                report(path + [key], "expected a function")
+                return nil
+            }
+            return function
+        }
+        let validate = function("validate")
+        let compute = function("compute")
+        if compute != nil && required { report(path + ["required"], "a computed field cannot be required: it is never entered") }
+        var defaultValue: FieldValue?
+        if let value = fields["default"] {
+            let text: String? = switch value {
+            case .string(let text): text
+            case .integer(let number): String(number)
+            case .number(let number): String(number)
+            case .boolean(let flag): flag ? "true" : "false"
+            default: nil
+            }
+            let probe = FieldDefinition(
+                name: name, type: type, values: values, required: false, defaultValue: nil, label: nil, description: nil,
+                minimum: minimum, maximum: maximum, maxLength: maxLength, pattern: nil, validate: nil, compute: nil,
+                ranks: [], shareRanks: [], stats: [], frequencies: [])
+            switch text.map({ probe.parse($0) }) {
+            case .success(let parsed)?: defaultValue = parsed
+            case .failure(let problem)?: report(path + ["default"], problem.reason)
+            default: report(path + ["default"], "expected a \(type.rawValue) value")
+            }
+        }
+        let population = self.population(fields, at: path)
+        if compute == nil && (fields["rank"] != nil || fields["stats"] != nil || fields["frequencies"] != nil) {
+            report(path, "rank, stats and frequencies are only for computed fields")
+        }
+        return FieldDefinition(
+            name: name, type: type, values: values, required: required, defaultValue: defaultValue,
+            label: optionalString(fields["label"], at: path + ["label"]),
+            description: optionalString(fields["description"], at: path + ["description"]),
+            minimum: minimum, maximum: maximum, maxLength: maxLength, pattern: pattern, validate: validate, compute: compute,
+            ranks: population.ranks, shareRanks: population.shares, stats: population.stats, frequencies: population.frequencies)
     }
 
     private mutating func population(

@@ -48,7 +48,7 @@ public struct ScoreEngine {
             }
             return found
         }
-        let profiles = try database.profiles(asOf: asOf)
+        let profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
         let statistics = PopulationStatistics(table: profiles)
         return try selected.map { plugin, score in
             let start = ContinuousClock.now
@@ -69,7 +69,7 @@ public struct ScoreEngine {
         let start = ContinuousClock.now
         let inputs = try PopulationInputs(needs: score, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
         let decayField = score.decay.flatMap { decay in
-            ProfileField.all(interactionKinds: profiles.interactionKinds).first { $0.name == decay.field }
+            ProfileField.all(for: profiles).first { $0.name == decay.field }
         }
         var values: [(customerPK: Int64, value: Double, explanation: String?)] = []
         values.reserveCapacity(profiles.count)

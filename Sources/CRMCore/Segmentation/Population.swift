@@ -62,7 +62,7 @@ public struct PopulationStatistics {
 
     public init(table: ProfileTable) {
         self.table = table
-        fields = Dictionary(uniqueKeysWithValues: ProfileField.all(interactionKinds: table.interactionKinds).map { ($0.name, $0) })
+        fields = Dictionary(uniqueKeysWithValues: ProfileField.all(for: table).map { ($0.name, $0) })
         idRanks = CustomerIDOrder.ranks(of: table.ids)
     }
 

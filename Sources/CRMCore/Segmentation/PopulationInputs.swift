@@ -7,6 +7,12 @@ struct PopulationInputs {
     let shares: [(name: String, values: [Double?])]
     let params: LuaValue
 
+    init(tiles: [(name: String, values: [Int32])], shares: [(name: String, values: [Double?])], params: LuaValue) {
+        self.tiles = tiles
+        self.shares = shares
+        self.params = params
+    }
+
     init(
         needs segmentation: any PopulationNeeds, plugin: LoadedPlugin, profiles: ProfileTable, statistics: PopulationStatistics,
         database: CRMDatabase
@@ -33,6 +39,7 @@ struct PopulationInputs {
         fields["stats"] = .table(stats)
         fields["frequencies"] = .table(frequencies)
         fields["as_of"] = .string(profiles.asOf.iso8601)
+        fields["as_of_date"] = .string(profiles.asOf.utcDate.iso8601)
         params = .table(fields)
     }
 
@@ -49,6 +56,7 @@ struct PopulationInputs {
         if fields["stats"] == nil { fields["stats"] = .table([:]) }
         if fields["frequencies"] == nil { fields["frequencies"] = .table(frequencies) }
         if fields["as_of"] == nil { fields["as_of"] = .string("2025-01-01T00:00:00Z") }
+        if fields["as_of_date"] == nil { fields["as_of_date"] = .string("2025-01-01") }
         return .table(fields)
     }
 

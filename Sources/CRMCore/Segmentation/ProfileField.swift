@@ -7,7 +7,18 @@ public struct ProfileField: Sendable {
     public let summary: String
     let read: @Sendable (ProfileTable, Int) -> ProfileValue
 
-    /// Every profile field, for a table whose interaction kinds are `kinds`.
+    /// Every profile field of `table`: the core's and the custom fields it holds.
+    public static func all(for table: ProfileTable) -> [ProfileField] {
+        all(interactionKinds: table.interactionKinds)
+            + table.customFieldNames.enumerated().map { index, name in
+                ProfileField(name: name, summary: "custom field") { $0.customFieldValues[index][$1] }
+            }
+    }
+
+    /// Names of the core's profile fields (custom fields may not reuse them).
+    static let coreNames = Set(all(interactionKinds: InteractionKind.builtIn).map(\.name))
+
+    /// Every core profile field, for a table whose interaction kinds are `kinds`.
     public static func all(interactionKinds kinds: [String]) -> [ProfileField] {
         var fields = staticFields + orderFields
         for (kindIndex, kind) in kinds.enumerated() {

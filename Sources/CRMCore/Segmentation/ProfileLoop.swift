@@ -4,7 +4,9 @@ import LuaBridge
 /// population ranks); a plugin function is called for each customer through a wrapper that
 /// carries `p`, so no table is created per customer.
 struct ProfileLoop {
-    let plugin: LoadedPlugin
+    /// The sandboxed state the function lives in, and its file for error messages.
+    let state: LuaState
+    let file: String
     let profiles: ProfileTable
     let inputs: PopulationInputs
     /// What failures are reported as: the segmentation or score name.
@@ -19,8 +21,7 @@ struct ProfileLoop {
         function: LuaFunctionRef, wrapperSource: String, luaTime: inout Duration,
         accept: (Int, String?, String?) throws(SegmentationError) -> Void
     ) throws(SegmentationError) {
-        let state = plugin.state
-        let fields = ProfileField.all(interactionKinds: profiles.interactionKinds)
+        let fields = ProfileField.all(for: profiles)
         let names = fields.map(\.name) + inputs.tiles.map(\.name) + inputs.shares.map(\.name)
         let perCustomer: LuaFunctionRef
         let record: LuaRecord
@@ -28,16 +29,16 @@ struct ProfileLoop {
             let maker = try state.run(wrapperSource, chunkName: "=crm")
             let wrapped = try maker.first?.functionValue.map { try state.call($0, [.function(function), inputs.params]) }
             guard let made = wrapped?.first?.functionValue else {
-                throw SegmentationError(segmentation: subject, file: plugin.file, function: nil, customerID: nil, message: "cannot prepare the call")
+                throw SegmentationError(segmentation: subject, file: file, function: nil, customerID: nil, message: "cannot prepare the call")
             }
             perCustomer = made
             record = try state.makeRecord(fields: names)
         } catch let error as LuaError {
-            throw SegmentationError(segmentation: subject, file: plugin.file, customerID: nil, error: error)
+            throw SegmentationError(segmentation: subject, file: file, customerID: nil, error: error)
         } catch let error as SegmentationError {
             throw error
         } catch {
-            throw SegmentationError(segmentation: subject, file: plugin.file, function: nil, customerID: nil, message: "\(error)")
+            throw SegmentationError(segmentation: subject, file: file, function: nil, customerID: nil, message: "\(error)")
         }
         let clock = ContinuousClock()
         var elapsed = Duration.zero
@@ -50,7 +51,7 @@ struct ProfileLoop {
                     answer = try state.call(perCustomer, record: record)
                 } catch {
                     throw SegmentationError(
-                        segmentation: subject, file: plugin.file, customerID: profiles.ids[customer], error: error, calling: functionName)
+                        segmentation: subject, file: file, customerID: profiles.ids[customer], error: error, calling: functionName)
                 }
                 elapsed += clock.now - started
                 try accept(customer, answer.0, answer.1)
@@ -66,6 +67,7 @@ struct ProfileLoop {
             case .integer(let value): record.set(index, value)
             case .number(let value): record.set(index, value)
             case .text(let value): record.set(index, value)
+            case .boolean(let value): record.set(index, value)
             }
         }
         var index = fields.count
@@ -78,5 +80,11 @@ struct ProfileLoop {
             if let value = share.values[customer] { record.set(index, value) } else { record.set(index, nil as String?) }
             index += 1
         }
+    }
+}
+
+extension ProfileLoop {
+    init(plugin: LoadedPlugin, profiles: ProfileTable, inputs: PopulationInputs, subject: String, functionName: String) {
+        self.init(state: plugin.state, file: plugin.file, profiles: profiles, inputs: inputs, subject: subject, functionName: functionName)
     }
 }

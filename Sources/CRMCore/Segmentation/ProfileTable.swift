@@ -42,6 +42,25 @@ public struct ProfileTable: Sendable {
     var interactionCounts: [UInt32] = []
     /// UTC days since the last interaction; -1 without interactions.
     var daysSinceLastInteraction: [Int32] = []
+    /// Custom fields declared by plugins: names, and per field one value per customer
+    /// (the stored value, else the field's default, else missing).
+    public internal(set) var customFieldNames: [String] = []
+    var customFieldValues: [[ProfileValue]] = []
+
+    /// Adds (or replaces) a custom field column.
+    mutating func setCustomField(_ name: String, values: [ProfileValue]) {
+        if let index = customFieldNames.firstIndex(of: name) {
+            customFieldValues[index] = values
+        } else {
+            customFieldNames.append(name)
+            customFieldValues.append(values)
+        }
+    }
+
+    /// Row index of each customer key.
+    func indexByKey() -> [Int64: Int] {
+        Dictionary(uniqueKeysWithValues: pks.enumerated().map { ($1, $0) })
+    }
 
     init(asOf: Timestamp, currencyScale: Int, interactionKinds: [String]) {
         self.asOf = asOf

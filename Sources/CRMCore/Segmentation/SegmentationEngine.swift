@@ -15,13 +15,20 @@ public struct SegmentationEngine {
         self.catalog = catalog
     }
 
-    /// Runs `names` (every segmentation when empty) as of `asOf`. A segmentation that fails is
-    /// reported in the result and the others still run.
+    /// Runs `names` (every segmentation when empty) as of `asOf`. Computed custom fields are
+    /// recomputed first (not in a dry run), so `classify` sees them; `fieldReport` hears how
+    /// each went. A segmentation that fails is reported in the result and the others still run.
     public func run(
-        _ names: [String], asOf: Timestamp, dryRun: Bool = false
+        _ names: [String], asOf: Timestamp, dryRun: Bool = false,
+        fieldReport: (Result<FieldComputation, SegmentationError>) -> Void = { _ in }
     ) throws -> [Result<SegmentationOutcome, SegmentationError>] {
         let selected = try select(names)
-        let profiles = try database.profiles(asOf: asOf)
+        var profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
+        if !dryRun {
+            for result in try CustomFields(database: database, catalog: catalog).computeFields([], profiles: &profiles) {
+                fieldReport(result)
+            }
+        }
         let statistics = PopulationStatistics(table: profiles)
         return try selected.map { plugin, segmentation in
             let start = ContinuousClock.now

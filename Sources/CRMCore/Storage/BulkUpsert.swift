@@ -33,6 +33,9 @@ final class BulkUpsert {
     private var arena: [UInt8] = []
     private var rowStart: (value: Int, arena: Int)?
 
+    /// Rows waiting for the next statement.
+    var bufferedRows: Int { lines.count }
+
     /// Rows written (inserted or updated) so far.
     private(set) var written = 0
 

@@ -3,14 +3,14 @@ import GRDB
 extension CRMDatabase {
     /// Calls `body` with every record of `kind` in the CSV format's column order, sorted by id,
     /// as the text `crm import` reads back: instants in UTC (`Z`), amounts with the currency's
-    /// decimals, nil for empty values.
-    public func exportRecords(_ kind: RecordKind, _ body: ([String?]) throws -> Void) throws {
+    /// decimals, nil for empty values. Customers get one more value per name of `customFields`.
+    public func exportRecords(_ kind: RecordKind, customFields: [String] = [], _ body: ([String?]) throws -> Void) throws {
         let scale = try currency().scale
         try read { db in
             let sql: String
             switch kind {
             case .customers:
-                sql = "SELECT \(RecordKind.customers.columns.joined(separator: ", ")) FROM customers ORDER BY id"
+                sql = "SELECT \(RecordKind.customers.columns.joined(separator: ", ")), pk FROM customers ORDER BY id"
             case .orders:
                 sql = """
                     SELECT o.id, c.id, o.ordered_at, o.product, o.category, o.quantity, o.unit_price, o.amount
@@ -25,8 +25,10 @@ extension CRMDatabase {
             let instantColumns: Set<String> = ["created_at", "ordered_at", "occurred_at"]
             let moneyColumns: Set<String> = ["unit_price", "amount"]
             let columns = kind.columns
+            let extra = kind == .customers ? customFields : []
+            let fieldValues = try FieldStore.values(db, fields: extra)
             let cursor = try Row.fetchCursor(db, sql: sql)
-            var values = [String?](repeating: nil, count: columns.count)
+            var values = [String?](repeating: nil, count: columns.count + extra.count)
             while let row = try cursor.next() {
                 for (index, column) in columns.enumerated() {
                     if instantColumns.contains(column) {
@@ -37,6 +39,12 @@ extension CRMDatabase {
                         values[index] = (row[index] as Int64?).map { String($0) }
                     } else {
                         values[index] = row[index]
+                    }
+                }
+                if !extra.isEmpty {
+                    let pk: Int64 = row[columns.count]
+                    for (offset, field) in extra.enumerated() {
+                        values[columns.count + offset] = fieldValues[field]?[pk].map(FieldValue.displayText(json:))
                     }
                 }
                 try body(values)

@@ -71,12 +71,27 @@ struct ProfileQueries {
 }
 
 extension CRMDatabase {
-    /// Every customer's profile as of `asOf`, built in one pass over the data.
-    public func profiles(asOf: Timestamp, interactionKinds: [String] = InteractionKind.builtIn) throws -> ProfileTable {
+    /// Every customer's profile as of `asOf`, built in one pass over the data, with the
+    /// custom `fields` (stored value, else the field's default).
+    public func profiles(
+        asOf: Timestamp, fields: [CustomField] = [], interactionKinds: [String] = InteractionKind.builtIn
+    ) throws -> ProfileTable {
         let scale = try currency().scale
         return try read { db in
-            try ProfileBuilder(asOf: asOf, currencyScale: scale, interactionKinds: interactionKinds)
+            var table = try ProfileBuilder(asOf: asOf, currencyScale: scale, interactionKinds: interactionKinds)
                 .build(from: ProfileQueries(db: db, asOf: asOf))
+            let stored = try FieldStore.values(db, fields: fields.map(\.name))
+            let rows = table.indexByKey()
+            for field in fields {
+                let fallback = field.definition.defaultValue?.profileValue ?? .missing
+                var values = [ProfileValue](repeating: fallback, count: table.count)
+                for (pk, json) in stored[field.name] ?? [:] {
+                    guard let row = rows[pk] else { continue }
+                    values[row] = FieldValue.decode(json: json, as: field.definition.type)?.profileValue ?? .missing
+                }
+                table.setCustomField(field.name, values: values)
+            }
+            return table
         }
     }
 }

@@ -133,6 +133,10 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3: computed custom fields remember their run") { db in
+            try db.execute(sql: "ALTER TABLE customer_fields ADD COLUMN run_id INTEGER REFERENCES runs(id)")
+            try db.execute(sql: "CREATE INDEX customer_fields_by_field ON customer_fields(field)")
+        }
         return migrator
     }
 }

@@ -5,9 +5,41 @@ import Foundation
 struct CustomerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customer",
-        abstract: "Look at one customer.",
-        subcommands: [Show.self]
+        abstract: "Look at one customer, or list customers matching a filter.",
+        subcommands: [Show.self, List.self]
     )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List customers, optionally those matching a --where expression, sorted by id.",
+            discussion: """
+                The expression is Lua over the customer profile: static attributes, custom fields and
+                everything a plugin's classify sees (see plugins/crm.d.lua). `=` may be written for
+                `==`; combine with and, or, not. An unknown name is an error.
+
+                Examples:
+                  crm customer list --where 'industry = "Retail" and customer_level = "gold"'
+                  crm customer list --where 'order_count >= 10 and recency_days > 180' --format csv
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("where"), help: ArgumentHelp("A filter expression.", valueName: "expression")) var filter: String?
+        @Option(help: ArgumentHelp("Evaluate the profile as of this instant (ISO-8601; default now).", valueName: "time")) var asOf: String?
+        @Option(help: "At most this many customers.") var limit: Int?
+        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+
+        func run() throws {
+            let database = try global.openDatabase()
+            let catalog = global.loadPlugins(quiet: true)
+            let ids = try CustomerFilter(expression: filter ?? "true").matches(database: database, catalog: catalog, asOf: try parseAsOf(asOf))
+            let selected = limit.map { Array(ids.prefix($0)) } ?? ids
+            let customers = try selected.compactMap { try database.customer(id: $0) }
+            try Output(format: format).print(
+                columns: ["id", "name", "email", "city", "industry", "company_size"],
+                rows: customers.map { [$0.id, $0.name, $0.email, $0.city, $0.industry, $0.companySize] })
+            if format == .table { Progress.warn("\(ids.count) customers") }
+        }
+    }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -33,9 +65,11 @@ struct CustomerCommand: ParsableCommand {
             else {
                 throw CRMError.notFound("no customer with id \"\(id)\"")
             }
+            let fields = try CustomFields(database: database, catalog: global.loadPlugins(quiet: true)).get(customerID: id)
             let profile = CustomerProfileView(
                 customer: customer, activity: activity, currency: try database.currency(),
-                memberships: try database.memberships(customerID: id), scores: try database.scores(customerID: id))
+                memberships: try database.memberships(customerID: id), scores: try database.scores(customerID: id),
+                fields: fields.filter { $0.source != .none })
             let output = Output(format: format)
             switch format {
             case .json:
@@ -54,9 +88,11 @@ struct CustomerProfileView {
     let currency: Currency
     let memberships: [Membership]
     let scores: [ScoreValue]
+    let fields: [FieldReading]
 
     var rows: [(String, String?)] {
         attributes
+            + fields.map { ("field \($0.name)", ($0.value ?? "") + ($0.source == .stored ? "" : " (\($0.source.rawValue))")) }
             + memberships.map { ("segment \($0.segmentation)", "\($0.segment) since \($0.since.iso8601)" + ($0.reason.map { ": \($0)" } ?? "")) }
             + scores.map { ("score \($0.score)", String(format: "%.4g", $0.value) + ($0.explanation.map { ": \($0)" } ?? "")) }
     }
@@ -91,7 +127,8 @@ struct CustomerProfileView {
         result["scores"] = Dictionary(uniqueKeysWithValues: scores.map { score in
             (score.score, ["value": score.value, "explanation": score.explanation ?? NSNull()] as [String: Any])
         })
-        for key in result.keys where key.hasPrefix("segment ") || key.hasPrefix("score ") { result[key] = nil }
+        result["fields"] = Dictionary(uniqueKeysWithValues: fields.map { ($0.name, ["value": $0.value ?? NSNull(), "source": $0.source.rawValue] as [String: Any]) })
+        for key in result.keys where key.hasPrefix("segment ") || key.hasPrefix("score ") || key.hasPrefix("field ") { result[key] = nil }
         return result
     }
 }

@@ -57,7 +57,9 @@ struct ImportCommand: ParsableCommand {
         options.rejectsPath = rejects
         options.maxProblems = maxProblems
         options.progress = { count in Progress.report("\(file): \(count) records read") }
-        let summary = try Importer(database: database).importFile(kind, path: file, options: options)
+        // Customer files may carry the custom fields that plugins declare.
+        let fields = kind == .customers ? global.loadPlugins(quiet: true).fields : []
+        let summary = try Importer(database: database).importFile(kind, path: file, options: options, customFields: fields)
         Progress.clear()
         for warning in summary.warnings { Progress.warn("warning: \(warning)") }
         if summary.warningCount > summary.warnings.count {

@@ -53,7 +53,10 @@ struct SegmentCommand: ParsableCommand {
             let instant = try parseAsOf(asOf)
             let engine = SegmentationEngine(database: database, catalog: global.loadPlugins())
             var failed = false
-            for result in try engine.run(names, asOf: instant, dryRun: dryRun) {
+            let results = try engine.run(names, asOf: instant, dryRun: dryRun) { field in
+                if !reportFields([field]) { failed = true }
+            }
+            for result in results {
                 switch result {
                 case .failure(let error):
                     failed = true

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A typed value of a custom field.
+///
+/// Stored as JSON text in `customer_fields.value` (`"gold"`, `42`, `12.50`, `true`,
+/// `"2025-01-31"`); decimals keep their exact digits.
+public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
+    case string(String)
+    case integer(Int64)
+    /// Canonical decimal text: `-?digits(.digits)?`.
+    case decimal(String)
+    case boolean(Bool)
+    case date(CalendarDate)
+
+    /// The value as a user writes it on the command line or in a CSV cell.
+    public var description: String {
+        switch self {
+        case .string(let text): return text
+        case .integer(let value): return String(value)
+        case .decimal(let text): return text
+        case .boolean(let value): return value ? "true" : "false"
+        case .date(let date): return date.iso8601
+        }
+    }
+
+    /// The JSON text stored in the database.
+    var json: String {
+        switch self {
+        case .string(let text): return Self.quote(text)
+        case .integer(let value): return String(value)
+        case .decimal(let text): return text
+        case .boolean(let value): return value ? "true" : "false"
+        case .date(let date): return Self.quote(date.iso8601)
+        }
+    }
+
+    /// Reads stored JSON back as `type`; nil when it does not fit the type (any more).
+    static func decode(json: String, as type: FieldType) -> FieldValue? {
+        guard let data = json.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        else { return nil }
+        switch (type, object) {
+        case (.string, let text as String), (.enumeration, let text as String):
+            return .string(text)
+        case (.date, let text as String):
+            return (try? CalendarDate.parse(text)).map(FieldValue.date)
+        case (.boolean, let number as NSNumber) where json == "true" || json == "false":
+            return .boolean(number.boolValue)
+        case (.integer, _):
+            return Int64(json).map(FieldValue.integer)
+        case (.decimal, _):
+            return FieldValue.isDecimal(json) ? .decimal(json) : nil
+        default:
+            return nil
+        }
+    }
+
+    /// The stored JSON as the text a user would type, whatever its type (for reports).
+    static func displayText(json: String) -> String {
+        guard let data = json.data(using: .utf8),
+            let text = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) as? String
+        else { return json }
+        return text
+    }
+
+    /// The value as a Lua-facing profile value.
+    var profileValue: ProfileValue {
+        switch self {
+        case .string(let text): return .text(text)
+        case .integer(let value): return .integer(value)
+        case .decimal(let text): return Double(text).map(ProfileValue.number) ?? .missing
+        case .boolean(let value): return .boolean(value)
+        case .date(let date): return .text(date.iso8601)
+        }
+    }
+
+    static func isDecimal(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count == 1 || parts.count == 2 else { return false }
+        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { (48...57).contains($0) } }
+    }
+
+    private static func quote(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
+        let array = String(decoding: data, as: UTF8.self)
+        return String(array.dropFirst().dropLast())
+    }
+}

@@ -1,0 +1,88 @@
+import GRDB
+
+/// Reads and writes custom field values (`customer_fields`), stored as JSON text.
+enum FieldStore {
+    /// Sets (or, with nil, removes) one customer's value; returns false for an unknown customer.
+    @discardableResult
+    static func set(_ db: Database, customerID: String, field: String, json: String?, runID: Int64?) throws -> Bool {
+        guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [customerID]) else {
+            return false
+        }
+        try set(db, customerPK: pk, field: field, json: json, runID: runID)
+        return true
+    }
+
+    static func set(_ db: Database, customerPK: Int64, field: String, json: String?, runID: Int64?) throws {
+        if let json {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO customer_fields(customer_pk, field, value, run_id) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(customer_pk, field) DO UPDATE SET value = excluded.value, run_id = excluded.run_id
+                    """
+            ).execute(arguments: [customerPK, field, json, runID])
+        } else {
+            try db.cachedStatement(sql: "DELETE FROM customer_fields WHERE customer_pk = ? AND field = ?")
+                .execute(arguments: [customerPK, field])
+        }
+    }
+
+    /// Every stored value of `fields`, by field then customer key.
+    static func values(_ db: Database, fields: [String]) throws -> [String: [Int64: String]] {
+        var result: [String: [Int64: String]] = [:]
+        for field in fields {
+            var values: [Int64: String] = [:]
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT customer_pk, value FROM customer_fields WHERE field = ?", arguments: [field])
+            while let row = try cursor.next() { values[row[0]] = row[1] }
+            result[field] = values
+        }
+        return result
+    }
+}
+
+extension CRMDatabase {
+    /// One customer's stored field values: field → JSON text. Nil for an unknown customer.
+    public func fieldValues(customerID: String) throws -> [String: String]? {
+        try read { db in
+            guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [customerID]) else {
+                return nil
+            }
+            var values: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT field, value FROM customer_fields WHERE customer_pk = ?", arguments: [pk]) {
+                values[row[0]] = row[1]
+            }
+            return values
+        }
+    }
+
+    /// How many customers have a stored value, per field name (including fields no plugin declares now).
+    public func fieldCounts() throws -> [String: Int] {
+        try read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT field, count(*) FROM customer_fields GROUP BY field") {
+                counts[row[0]] = row[1]
+            }
+            return counts
+        }
+    }
+
+    /// Every stored value of one field: customer id and JSON text, in customer-id order.
+    public func storedValues(field: String) throws -> [(customerID: String, json: String)] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT c.id, f.value FROM customer_fields f JOIN customers c ON c.pk = f.customer_pk WHERE f.field = ?",
+                arguments: [field]
+            ).map { (customerID: $0[0], json: $0[1]) }
+        }.sorted { CustomerIDOrder.precedes($0.customerID, $1.customerID) }
+    }
+
+    /// Sets one customer's value of a field (nil removes it). Throws for an unknown customer.
+    func setFieldValue(customerID: String, field: String, json: String?) throws {
+        try write { db in
+            guard try FieldStore.set(db, customerID: customerID, field: field, json: json, runID: nil) else {
+                throw CRMError.notFound("no customer with id \"\(customerID)\"")
+            }
+        }
+    }
+}
