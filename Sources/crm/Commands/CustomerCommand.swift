@@ -37,7 +37,6 @@ struct CustomerCommand: ParsableCommand {
             try Output(format: format).print(
                 columns: ["id", "name", "email", "city", "industry", "company_size"],
                 rows: customers.map { [$0.id, $0.name, $0.email, $0.city, $0.industry, $0.companySize] })
-            if format == .table { Progress.warn("\(ids.count) customers") }
         }
     }
 
