@@ -27,46 +27,62 @@ struct ProfileQueries {
         let occurredAt: Int64
     }
 
-    func customers() throws -> AnyCursor<CustomerRow> {
-        AnyCursor(
-            try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT pk, id, city, industry, company_size, gender, occupation, birth_date, created_at
-                    FROM customers WHERE created_at IS NULL OR created_at <= ? ORDER BY pk
-                    """,
-                arguments: [asOf.microsecondsSinceEpoch]
-            ).map { row in
-                CustomerRow(
-                    pk: row[0], id: row[1], city: row[2], industry: row[3], companySize: row[4], gender: row[5],
-                    occupation: row[6], birthDate: row[7], createdAt: row[8])
-            })
+    /// A scan over one query's rows, decoded by `decode` straight from SQLite's C API.
+    final class Scan<Element> {
+        private let statement: RawStatement
+        private let decode: (RawStatement) -> Element
+
+        init(_ statement: RawStatement, decode: @escaping (RawStatement) -> Element) {
+            self.statement = statement
+            self.decode = decode
+        }
+
+        func next() throws -> Element? {
+            try statement.step() ? decode(statement) : nil
+        }
     }
 
-    func orders() throws -> AnyCursor<OrderRow> {
-        AnyCursor(
-            try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT customer_pk, ordered_at, amount, quantity, category FROM orders
-                    WHERE ordered_at <= ? ORDER BY customer_pk, ordered_at
-                    """,
-                arguments: [asOf.microsecondsSinceEpoch]
-            ).map { row in
-                OrderRow(customerPK: row[0], orderedAt: row[1], amount: row[2], quantity: row[3], category: row[4])
-            })
+    func customers() throws -> Scan<CustomerRow> {
+        let statement = try RawStatement(
+            db,
+            sql: """
+                SELECT pk, id, city, industry, company_size, gender, occupation, birth_date, created_at
+                FROM customers WHERE created_at IS NULL OR created_at <= ? ORDER BY pk
+                """)
+        statement.bind(1, asOf.microsecondsSinceEpoch)
+        return Scan(statement) { row in
+            CustomerRow(
+                pk: row.int64(0), id: row.text(1) ?? "", city: row.text(2), industry: row.text(3), companySize: row.text(4),
+                gender: row.text(5), occupation: row.text(6), birthDate: row.text(7), createdAt: row.optionalInt64(8))
+        }
     }
 
-    func interactions() throws -> AnyCursor<InteractionRow> {
-        AnyCursor(
-            try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT customer_pk, kind, occurred_at FROM interactions
-                    WHERE occurred_at <= ? ORDER BY customer_pk
-                    """,
-                arguments: [asOf.microsecondsSinceEpoch]
-            ).map { row in InteractionRow(customerPK: row[0], kind: row[1], occurredAt: row[2]) })
+    func orders() throws -> Scan<OrderRow> {
+        let statement = try RawStatement(
+            db,
+            sql: """
+                SELECT customer_pk, ordered_at, amount, quantity, category FROM orders
+                WHERE ordered_at <= ? ORDER BY customer_pk, ordered_at
+                """)
+        statement.bind(1, asOf.microsecondsSinceEpoch)
+        return Scan(statement) { row in
+            OrderRow(
+                customerPK: row.int64(0), orderedAt: row.int64(1), amount: row.int64(2), quantity: row.optionalInt64(3),
+                category: row.text(4))
+        }
+    }
+
+    func interactions() throws -> Scan<InteractionRow> {
+        let statement = try RawStatement(
+            db,
+            sql: """
+                SELECT customer_pk, kind, occurred_at FROM interactions
+                WHERE occurred_at <= ? ORDER BY customer_pk
+                """)
+        statement.bind(1, asOf.microsecondsSinceEpoch)
+        return Scan(statement) { row in
+            InteractionRow(customerPK: row.int64(0), kind: row.text(1) ?? "", occurredAt: row.int64(2))
+        }
     }
 }
 
