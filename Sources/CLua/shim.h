@@ -168,8 +168,11 @@ static inline void crm_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     crm_ctl *c = crm_getctl(L);
     if (c->exhausted == CRM_RUNNING) {
+        double now = crm_now();
+        /* the clock starts at the first hook event, so a short call never reads it */
+        if (c->deadline == 0) c->deadline = now + c->timeout;
         c->remaining -= lua_gethookcount(L);
-        if (c->remaining > 0 && crm_now() < c->deadline) return;
+        if (c->remaining > 0 && now < c->deadline) return;
         c->exhausted = c->remaining > 0 ? CRM_DEADLINE : CRM_BUDGET;
     }
     if (L != c->main) crm_taint(L);
@@ -185,7 +188,7 @@ static inline void crm_begin(crm_ctl *c) {
     if (lua_gethookcount(c->main) != CRM_HOOK_STEP)
         lua_sethook(c->main, crm_hook, LUA_MASKCOUNT, CRM_HOOK_STEP);
     c->remaining = c->budget;
-    c->deadline = crm_now() + c->timeout;
+    c->deadline = 0;
     c->exhausted = CRM_RUNNING;
     c->violation = 0;
     c->err_line = 0;
