@@ -360,18 +360,22 @@ typedef struct crm_register_spec { const char *table; const char *name; int id; 
 
 static inline int crm_register_body(lua_State *L) {
     crm_register_spec *spec = (crm_register_spec *)lua_touserdata(L, 1);
+    /* raw access: a plugin may have put metamethods on _G or on the target table */
     lua_pushglobaltable(L);
     if (spec->table) {
-        if (lua_getfield(L, -1, spec->table) != LUA_TTABLE) {
+        lua_pushstring(L, spec->table);
+        if (lua_rawget(L, -2) != LUA_TTABLE) {
             lua_pop(L, 1);
             lua_newtable(L);
-            lua_pushvalue(L, -1);
-            lua_setfield(L, -3, spec->table);
+            lua_pushstring(L, spec->table);
+            lua_pushvalue(L, -2);
+            lua_rawset(L, -4);
         }
     }
+    lua_pushstring(L, spec->name);
     lua_pushinteger(L, spec->id);
     lua_pushcclosure(L, crm_trampoline, 1);
-    lua_setfield(L, -2, spec->name);
+    lua_rawset(L, -3);
     return 0;
 }
 

@@ -50,6 +50,14 @@ struct CallbackTests {
         #expect(values.last?.stringValue?.hasSuffix("customer 42 is locked") == true)
     }
 
+    @Test("registering ignores metamethods a plugin put on the global table")
+    func registerAfterTampering() throws {
+        let state = try makeState()
+        try state.run("setmetatable(_G, { __index = function() while true do end end, __newindex = error })")
+        try state.register(table: "crm", name: "answer") { _ in [.integer(42)] }
+        #expect(try state.run("return crm.answer()") == [.integer(42)])
+    }
+
     @Test("a Swift function can call back into Lua without resetting the budget")
     func reentrantCall() throws {
         let state = try makeState()

@@ -107,6 +107,11 @@ struct ResourceAttackTests {
         #expect(error?.message.contains("stack overflow") == true || error?.message.contains("C stack") == true)
     }
 
+    @Test("coroutine.wrap recursion does not overflow the C stack")
+    func resumeRecursion() throws {
+        try expectStopped("local function f() return coroutine.wrap(f)() end return f()", kind: .runtime)
+    }
+
     @Test("__tostring recursion does not overflow the C stack")
     func tostringRecursion() throws {
         try expectStopped(
