@@ -505,6 +505,14 @@ static inline int crm_record_call(lua_State *L, int function, crm_record *record
  * Sandbox wrappers.
  * ------------------------------------------------------------------------------------- */
 
+/* Calls the wrapped library function (upvalue 1) with this call's arguments. */
+static inline int crm_call_original(lua_State *L, int nresults) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, nresults);
+    return lua_gettop(L);
+}
+
 /* setmetatable refuses __gc: finalizers run with hooks off. Lua marks an object for
  * finalization only when setmetatable sees a __gc field, so a later `mt.__gc = f` on a
  * metatable accepted here never runs. */
@@ -515,10 +523,7 @@ static inline int crm_setmetatable(lua_State *L) {
         lua_pop(L, 1);
         if (has_gc) return crm_refuse(L, "sandbox: __gc metamethods are not allowed");
     }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    return crm_call_original(L, LUA_MULTRET);
 }
 
 /* load forces text mode and forwards the env argument only when it was given. */
@@ -533,10 +538,7 @@ static inline int crm_load(lua_State *L) {
     if (n < 3) lua_settop(L, 3);
     lua_pushliteral(L, "t");
     lua_replace(L, 3);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    return crm_call_original(L, LUA_MULTRET);
 }
 
 /* collectgarbage("count") only: the other options run unbounded work in C. */
@@ -552,10 +554,7 @@ static inline int crm_collectgarbage(lua_State *L) {
  * the error passes through untouched. */
 static inline int crm_xpcall_handler(lua_State *L) {
     if (crm_getctl(L)->exhausted != CRM_RUNNING) return 1;
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
+    return crm_call_original(L, 1);
 }
 
 static inline int crm_finish_pcall(lua_State *L, int status, lua_KContext extra) {
@@ -589,10 +588,7 @@ static inline int crm_coroutine_close(lua_State *L) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, crm_getctl(L)->budget_message);
         return 2;
     }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    return crm_call_original(L, LUA_MULTRET);
 }
 
 static inline int crm_resume(lua_State *L, lua_State *co, int narg) {
@@ -653,10 +649,7 @@ static inline int crm_string_rep(lua_State *L) {
         lua_pushliteral(L, "");
         return 1;
     }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
+    return crm_call_original(L, 1);
 }
 
 enum { CRM_MOVE_LIMIT = 1 << 24 };
@@ -667,10 +660,7 @@ static inline int crm_table_move(lua_State *L) {
     lua_Integer e = luaL_checkinteger(L, 3);
     if (e >= f && (lua_Unsigned)e - (lua_Unsigned)f >= CRM_MOVE_LIMIT)
         return crm_refuse(L, "sandbox: table.move of more than 16777216 elements");
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    return crm_call_original(L, LUA_MULTRET);
 }
 
 /* Position just past a character class starting at p[i] ('[' set, '%x' escape or one char). */
@@ -729,10 +719,7 @@ static inline int crm_string_match(lua_State *L) {
         c->violation = 1;
         return luaL_error(L, "pattern too complex for a subject of %I bytes", (lua_Integer)ls);
     }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    return crm_call_original(L, LUA_MULTRET);
 }
 
 /* Replaces table[name] with closure(f, original, extra upvalues...). Stack: table at -1. */
