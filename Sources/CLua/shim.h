@@ -127,7 +127,22 @@ typedef struct crm_ctl {
     crm_stage stage;
     crm_dispatch_fn dispatch;
     void *host;
+    /* read by the watchdog thread, only through the atomic accessors below */
+    uint64_t watch_calls;
+    int watch_busy;
 } crm_ctl;
+
+/* The host marks each top-level call so a watchdog can see a call that never returns. */
+static inline void crm_watch_enter(crm_ctl *c) {
+    __atomic_add_fetch(&c->watch_calls, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->watch_busy, 1, __ATOMIC_RELEASE);
+}
+static inline void crm_watch_leave(crm_ctl *c) { __atomic_store_n(&c->watch_busy, 0, __ATOMIC_RELEASE); }
+/* Returns the number of the call in progress, or 0 when the state is idle. */
+static inline uint64_t crm_watch_sample(crm_ctl *c) {
+    if (!__atomic_load_n(&c->watch_busy, __ATOMIC_ACQUIRE)) return 0;
+    return __atomic_load_n(&c->watch_calls, __ATOMIC_RELAXED);
+}
 
 static inline crm_stage *crm_getstage(crm_ctl *c) { return &c->stage; }
 

@@ -55,9 +55,11 @@ public final class LuaState {
         guard crm_sandbox(lua) == LUA_OK else {
             throw LuaError(kind: .memory, plugin: name, message: "memory limit too small for the sandbox")
         }
+        LuaWatchdog.shared.watch(control, plugin: name, timeout: limits.timeout)
     }
 
     deinit {
+        LuaWatchdog.shared.forget(control)
         lua_close(main)
         crm_stage_free(&control.pointee.stage)
         control.deallocate()
@@ -219,12 +221,16 @@ public final class LuaState {
         let lua = active
         for reference in released { crm_unref(lua, reference) }
         released.removeAll()
-        if depth == 0 { crm_begin(control) }
+        if depth == 0 {
+            crm_begin(control)
+            crm_watch_enter(control)
+        }
         depth += 1
         let base = lua_gettop(lua)
         defer {
             lua_settop(lua, base)
             depth -= 1
+            if depth == 0 { crm_watch_leave(control) }
         }
         let status = try body(lua)
         guard status == LUA_OK else { throw error(status: status, label: label) }
