@@ -34,7 +34,8 @@ final class LuaWatchdog: @unchecked Sendable {
 
     /// Starts watching a state's calls.
     func watch(_ control: UnsafeMutablePointer<crm_ctl>, plugin: String, timeout: Double) {
-        lock.withLock { watched[control] = Watched(control: control, plugin: plugin, allowance: timeout * 10 + 30) }
+        let entry = Watched(control: control, plugin: plugin, allowance: timeout * 10 + 30)
+        lock.withLock { watched[control] = entry }
     }
 
     /// Stops watching; called before the control block is freed.
@@ -52,8 +53,10 @@ final class LuaWatchdog: @unchecked Sendable {
                     entry.since = now
                     watched[key] = entry
                 } else if now.timeIntervalSince(entry.since) > entry.allowance {
-                    FileHandle.standardError.write(
-                        Data("crm: plugin \(entry.plugin) is stuck in one Lua call for \(Int(entry.allowance)) s; aborting\n".utf8))
+                    let seconds = Int(entry.allowance)
+                    let message =
+                        "crm: plugin \(entry.plugin) is stuck in one Lua call for \(seconds) s; aborting\n"
+                    FileHandle.standardError.write(Data(message.utf8))
                     abort()
                 }
             }
