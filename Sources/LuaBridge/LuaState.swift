@@ -148,7 +148,8 @@ public final class LuaState {
 
     /// Makes a Swift function callable from Lua as `table.name`, or as the global `name` when
     /// `table` is nil. It receives the Lua arguments; what it throws becomes a Lua error at the
-    /// calling line.
+    /// calling line. The state keeps `body` for its lifetime: capture the state itself
+    /// `unowned` or `weak` to avoid a cycle.
     public func register(
         table: String? = nil, name function: String,
         _ body: @escaping ([LuaValue]) throws -> [LuaValue]

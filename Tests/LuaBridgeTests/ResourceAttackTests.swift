@@ -41,6 +41,13 @@ struct ResourceAttackTests {
         try expectHealthy(state)
     }
 
+    @Test("a memory cap too small for the sandbox is an error, not a crash")
+    func tinyCap() throws {
+        #expect(throws: LuaError.self) {
+            try LuaState(name: "plugins/tiny.lua", limits: LuaLimits(memory: 4096))
+        }
+    }
+
     @Test("string.rep of an empty string with a huge count returns at once")
     func emptyRep() throws {
         let state = try makeState()
