@@ -127,7 +127,22 @@ typedef struct crm_ctl {
     crm_stage stage;
     crm_dispatch_fn dispatch;
     void *host;
+    /* read by the watchdog thread, only through the atomic accessors below */
+    uint64_t watch_calls;
+    int watch_busy;
 } crm_ctl;
+
+/* The host marks each top-level call so a watchdog can see a call that never returns. */
+static inline void crm_watch_enter(crm_ctl *c) {
+    __atomic_add_fetch(&c->watch_calls, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->watch_busy, 1, __ATOMIC_RELEASE);
+}
+static inline void crm_watch_leave(crm_ctl *c) { __atomic_store_n(&c->watch_busy, 0, __ATOMIC_RELEASE); }
+/* Returns the number of the call in progress, or 0 when the state is idle. */
+static inline uint64_t crm_watch_sample(crm_ctl *c) {
+    if (!__atomic_load_n(&c->watch_busy, __ATOMIC_ACQUIRE)) return 0;
+    return __atomic_load_n(&c->watch_calls, __ATOMIC_RELAXED);
+}
 
 static inline crm_stage *crm_getstage(crm_ctl *c) { return &c->stage; }
 
@@ -168,8 +183,11 @@ static inline void crm_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     crm_ctl *c = crm_getctl(L);
     if (c->exhausted == CRM_RUNNING) {
+        double now = crm_now();
+        /* the clock starts at the first hook event, so a short call never reads it */
+        if (c->deadline == 0) c->deadline = now + c->timeout;
         c->remaining -= lua_gethookcount(L);
-        if (c->remaining > 0 && crm_now() < c->deadline) return;
+        if (c->remaining > 0 && now < c->deadline) return;
         c->exhausted = c->remaining > 0 ? CRM_DEADLINE : CRM_BUDGET;
     }
     if (L != c->main) crm_taint(L);
@@ -185,7 +203,7 @@ static inline void crm_begin(crm_ctl *c) {
     if (lua_gethookcount(c->main) != CRM_HOOK_STEP)
         lua_sethook(c->main, crm_hook, LUA_MASKCOUNT, CRM_HOOK_STEP);
     c->remaining = c->budget;
-    c->deadline = crm_now() + c->timeout;
+    c->deadline = 0;
     c->exhausted = CRM_RUNNING;
     c->violation = 0;
     c->err_line = 0;
@@ -357,18 +375,22 @@ typedef struct crm_register_spec { const char *table; const char *name; int id; 
 
 static inline int crm_register_body(lua_State *L) {
     crm_register_spec *spec = (crm_register_spec *)lua_touserdata(L, 1);
+    /* raw access: a plugin may have put metamethods on _G or on the target table */
     lua_pushglobaltable(L);
     if (spec->table) {
-        if (lua_getfield(L, -1, spec->table) != LUA_TTABLE) {
+        lua_pushstring(L, spec->table);
+        if (lua_rawget(L, -2) != LUA_TTABLE) {
             lua_pop(L, 1);
             lua_newtable(L);
-            lua_pushvalue(L, -1);
-            lua_setfield(L, -3, spec->table);
+            lua_pushstring(L, spec->table);
+            lua_pushvalue(L, -2);
+            lua_rawset(L, -4);
         }
     }
+    lua_pushstring(L, spec->name);
     lua_pushinteger(L, spec->id);
     lua_pushcclosure(L, crm_trampoline, 1);
-    lua_setfield(L, -2, spec->name);
+    lua_rawset(L, -3);
     return 0;
 }
 
@@ -498,6 +520,14 @@ static inline int crm_record_call(lua_State *L, int function, crm_record *record
  * Sandbox wrappers.
  * ------------------------------------------------------------------------------------- */
 
+/* Calls the wrapped library function (upvalue 1) with this call's arguments. */
+static inline int crm_call_original(lua_State *L, int nresults) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, nresults);
+    return lua_gettop(L);
+}
+
 /* setmetatable refuses __gc: finalizers run with hooks off. Lua marks an object for
  * finalization only when setmetatable sees a __gc field, so a later `mt.__gc = f` on a
  * metatable accepted here never runs. */
@@ -508,10 +538,7 @@ static inline int crm_setmetatable(lua_State *L) {
         lua_pop(L, 1);
         if (has_gc) return crm_refuse(L, "sandbox: __gc metamethods are not allowed");
     }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    return crm_call_original(L, LUA_MULTRET);
 }
 
 /* load forces text mode and forwards the env argument only when it was given. */
@@ -526,10 +553,7 @@ static inline int crm_load(lua_State *L) {
     if (n < 3) lua_settop(L, 3);
     lua_pushliteral(L, "t");
     lua_replace(L, 3);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    return crm_call_original(L, LUA_MULTRET);
 }
 
 /* collectgarbage("count") only: the other options run unbounded work in C. */
@@ -545,10 +569,7 @@ static inline int crm_collectgarbage(lua_State *L) {
  * the error passes through untouched. */
 static inline int crm_xpcall_handler(lua_State *L) {
     if (crm_getctl(L)->exhausted != CRM_RUNNING) return 1;
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
+    return crm_call_original(L, 1);
 }
 
 static inline int crm_finish_pcall(lua_State *L, int status, lua_KContext extra) {
@@ -582,10 +603,7 @@ static inline int crm_coroutine_close(lua_State *L) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, crm_getctl(L)->budget_message);
         return 2;
     }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    return crm_call_original(L, LUA_MULTRET);
 }
 
 static inline int crm_resume(lua_State *L, lua_State *co, int narg) {
@@ -646,10 +664,7 @@ static inline int crm_string_rep(lua_State *L) {
         lua_pushliteral(L, "");
         return 1;
     }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
+    return crm_call_original(L, 1);
 }
 
 enum { CRM_MOVE_LIMIT = 1 << 24 };
@@ -660,10 +675,7 @@ static inline int crm_table_move(lua_State *L) {
     lua_Integer e = luaL_checkinteger(L, 3);
     if (e >= f && (lua_Unsigned)e - (lua_Unsigned)f >= CRM_MOVE_LIMIT)
         return crm_refuse(L, "sandbox: table.move of more than 16777216 elements");
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    return crm_call_original(L, LUA_MULTRET);
 }
 
 /* Position just past a character class starting at p[i] ('[' set, '%x' escape or one char). */
@@ -722,10 +734,7 @@ static inline int crm_string_match(lua_State *L) {
         c->violation = 1;
         return luaL_error(L, "pattern too complex for a subject of %I bytes", (lua_Integer)ls);
     }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    return crm_call_original(L, LUA_MULTRET);
 }
 
 /* Replaces table[name] with closure(f, original, extra upvalues...). Stack: table at -1. */

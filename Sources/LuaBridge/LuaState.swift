@@ -25,7 +25,7 @@ public final class LuaState {
     let main: OpaquePointer
     let control: UnsafeMutablePointer<crm_ctl>
     /// The Lua thread (coroutine) in which a Swift callback is running, if any.
-    private var active: OpaquePointer
+    private(set) var active: OpaquePointer
     private var depth = 0
     private var callbacks: [([LuaValue]) throws -> [LuaValue]] = []
     private var released: [Int32] = []
@@ -55,9 +55,11 @@ public final class LuaState {
         guard crm_sandbox(lua) == LUA_OK else {
             throw LuaError(kind: .memory, plugin: name, message: "memory limit too small for the sandbox")
         }
+        LuaWatchdog.shared.watch(control, plugin: name, timeout: limits.timeout)
     }
 
     deinit {
+        LuaWatchdog.shared.forget(control)
         lua_close(main)
         crm_stage_free(&control.pointee.stage)
         control.deallocate()
@@ -135,16 +137,19 @@ public final class LuaState {
             let keys = fields.map { strdup($0) }
             defer { keys.forEach { free($0) } }
             let status = keys.map { UnsafePointer($0) }.withUnsafeBufferPointer {
-                crm_record_create(main, record.record, $0.baseAddress)
+                crm_record_create(active, record.record, $0.baseAddress)
             }
-            guard status == LUA_OK else { throw LuaError(kind: .memory, plugin: name, message: "cannot create a record") }
+            guard status == LUA_OK else {
+                throw LuaError(kind: .memory, plugin: name, message: "cannot create a record")
+            }
             return record
         }
     }
 
     /// Makes a Swift function callable from Lua as `table.name`, or as the global `name` when
     /// `table` is nil. It receives the Lua arguments; what it throws becomes a Lua error at the
-    /// calling line.
+    /// calling line. The state keeps `body` for its lifetime: capture the state itself
+    /// `unowned` or `weak` to avoid a cycle.
     public func register(
         table: String? = nil, name function: String,
         _ body: @escaping ([LuaValue]) throws -> [LuaValue]
@@ -153,8 +158,8 @@ public final class LuaState {
             callbacks.append(body)
             let id = Int32(callbacks.count - 1)
             let status = function.withCString { name in
-                guard let table else { return crm_register(main, nil, name, id) }
-                return table.withCString { crm_register(main, $0, name, id) }
+                guard let table else { return crm_register(active, nil, name, id) }
+                return table.withCString { crm_register(active, $0, name, id) }
             }
             guard status == LUA_OK else {
                 throw LuaError(kind: .memory, plugin: name, message: "cannot register '\(function)'")
@@ -200,13 +205,14 @@ public final class LuaState {
 
     private func load(_ source: String, chunkName: String) throws(LuaError) -> LuaFunctionRef {
         var source = source
+        if depth == 0 { crm_begin(control) }  // no stale error location from an earlier call
         let status = source.withUTF8 { text in
-            ("@" + chunkName).withCString { luaL_loadbufferx(main, text.baseAddress, text.count, $0, "t") }
+            ("@" + chunkName).withCString { luaL_loadbufferx(active, text.baseAddress, text.count, $0, "t") }
         }
-        defer { crm_pop(main, 1) }
+        defer { crm_pop(active, 1) }
         guard status == LUA_OK else { throw error(status: status, label: nil) }
         var reference: Int32 = 0
-        guard crm_ref(main, -1, &reference) == LUA_OK else { throw error(status: LUA_ERRMEM, label: nil) }
+        guard crm_ref(active, -1, &reference) == LUA_OK else { throw error(status: LUA_ERRMEM, label: nil) }
         return LuaFunctionRef(state: self, reference: reference, name: nil)
     }
 
@@ -219,66 +225,22 @@ public final class LuaState {
         let lua = active
         for reference in released { crm_unref(lua, reference) }
         released.removeAll()
-        if depth == 0 { crm_begin(control) }
+        if depth == 0 {
+            crm_begin(control)
+            crm_watch_enter(control)
+        }
         depth += 1
         let base = lua_gettop(lua)
         defer {
             lua_settop(lua, base)
             depth -= 1
+            if depth == 0 { crm_watch_leave(control) }
         }
         let status = try body(lua)
         guard status == LUA_OK else { throw error(status: status, label: label) }
         // A call that spent its budget fails even if the plugin caught every error.
-        guard control.pointee.exhausted == CRM_RUNNING else { throw exhausted(label: label) }
+        guard control.pointee.exhausted == CRM_RUNNING else { throw error(status: status, label: label) }
         return try results(lua, base + 1, lua_gettop(lua) - base)
-    }
-
-    private func refusal(_ refusal: LuaReader.Refusal, in function: String?) -> LuaError {
-        LuaError(
-            kind: refusal.outOfMemory ? .memory : .badReturn, plugin: name, function: function,
-            message: refusal.message)
-    }
-
-    private func exhausted(label: String?) -> LuaError {
-        let control = control.pointee
-        let budget = control.exhausted == CRM_BUDGET
-        return LuaError(
-            kind: budget ? .budget : .timeout, plugin: name, line: control.err_line > 0 ? Int(control.err_line) : nil,
-            function: label,
-            message: budget
-                ? "instruction budget of \(limits.instructions) exceeded" : "time limit of \(limits.timeout) s exceeded")
-    }
-
-    /// Builds the error for a failed status; the error object is on top of the active stack.
-    private func error(status: Int32, label: String?) -> LuaError {
-        let lua = active
-        let control = control.pointee
-        if status == LUA_ERRMEM {
-            return LuaError(
-                kind: .memory, plugin: name, function: label,
-                message: "not enough memory (limit \(limits.memory) bytes)")
-        }
-        var text = LuaReader(lua: lua, state: self).string(at: -1) ?? "error object is not a string"
-        var traceback = ""
-        let messageLength = control.err_message_length
-        if messageLength > 0, messageLength <= text.utf8.count {
-            let split = text.utf8.index(text.utf8.startIndex, offsetBy: messageLength)
-            traceback = String(String(text[split...]).trimmingPrefix("\n"))
-            text = String(text[..<split])
-        }
-        var parsed = LuaErrorMessage(text)
-        if control.err_line > 0 { parsed.line = Int(control.err_line) }
-        let recorded = withUnsafeBytes(of: control.err_function) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let kind: LuaError.Kind =
-            switch (status, control.exhausted) {
-            case (LUA_ERRSYNTAX, _): .syntax
-            case (_, Int32(CRM_BUDGET)): .budget
-            case (_, Int32(CRM_DEADLINE)): .timeout
-            default: control.violation != 0 ? .sandbox : .runtime
-            }
-        return LuaError(
-            kind: kind, plugin: name, line: parsed.line, function: recorded.isEmpty ? label : recorded,
-            message: parsed.message, traceback: traceback)
     }
 }
 

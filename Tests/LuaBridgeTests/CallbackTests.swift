@@ -50,6 +50,51 @@ struct CallbackTests {
         #expect(values.last?.stringValue?.hasSuffix("customer 42 is locked") == true)
     }
 
+    @Test("results too large for the memory cap become a memory error, not a crash")
+    func hugeResult() throws {
+        let state = try makeState()
+        try state.register(name: "huge") { _ in [.string(String(repeating: "x", count: 32 << 20))] }
+        let error = expectFailure(state, "return #huge()")
+        #expect(error?.kind == .memory)
+        try expectHealthy(state)
+    }
+
+    @Test("a table argument with a metatable is refused with a Lua error")
+    func metatableArgument() throws {
+        let state = try makeState()
+        try state.register(name: "inspect") { arguments in [.integer(Int64(arguments.count))] }
+        let error = expectFailure(state, "return inspect(setmetatable({}, { __index = function() end }))")
+        #expect(error?.kind == .runtime)
+        #expect(error?.message.contains("metatable") == true)
+    }
+
+    @Test("Swift functions run on the state's Lua thread")
+    func runsOnLuaThread() throws {
+        let state = try makeState()
+        let thread = state.thread
+        try state.register(name: "onLuaThread") { _ in [.boolean(thread.isCurrent)] }
+        #expect(try state.run("return onLuaThread()") == [true])
+        #expect(!thread.isCurrent)
+    }
+
+    @Test("two states can share one Lua thread")
+    func sharedThread() throws {
+        let thread = LuaThread()
+        let first = try LuaState(name: "plugins/a.lua", limits: .testing, thread: thread)
+        let second = try LuaState(name: "plugins/b.lua", limits: .testing, thread: thread)
+        try first.run("x = 1")
+        #expect(try second.run("return x") == [.nil])
+        #expect(try first.perform { state throws(LuaError) in try state.run("return x") } == [.integer(1)])
+    }
+
+    @Test("registering ignores metamethods a plugin put on the global table")
+    func registerAfterTampering() throws {
+        let state = try makeState()
+        try state.run("setmetatable(_G, { __index = function() while true do end end, __newindex = error })")
+        try state.register(table: "crm", name: "answer") { _ in [.integer(42)] }
+        #expect(try state.run("return crm.answer()") == [.integer(42)])
+    }
+
     @Test("a Swift function can call back into Lua without resetting the budget")
     func reentrantCall() throws {
         let state = try makeState()

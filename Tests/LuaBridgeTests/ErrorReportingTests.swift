@@ -12,6 +12,16 @@ struct ErrorReportingTests {
         #expect(error?.description.hasPrefix("plugins/vip.lua:2:") == true)
     }
 
+    @Test("a syntax error after a runtime error reports its own line")
+    func syntaxAfterRuntime() throws {
+        let state = try makeState("plugins/vip.lua")
+        _ = expectFailure(state, "\n\n\nlocal function boom() error('x') end boom()")
+        let error = expectFailure(state, "x = = 1")
+        #expect(error?.kind == .syntax)
+        #expect(error?.line == 1)
+        #expect(error?.function == nil)
+    }
+
     @Test("a runtime error reports chunk, line and function")
     func runtimeError() throws {
         let state = try makeState("plugins/vip.lua")

@@ -1,3 +1,4 @@
+import Foundation
 import LuaBridge
 import Testing
 
@@ -32,6 +33,14 @@ struct PatternGuardTests {
             return trimmed, year, words, replaced, long, ("abc"):find("b.")
             """)
         #expect(values == ["VIP customer", "2024", .integer(3), "a;b;c", .integer(5001), .integer(2), .integer(3)])
+    }
+
+    @Test("trimming works up to the documented subject length and is refused beyond it")
+    func trimBound() throws {
+        let state = try makeState()
+        let trim = "return (' ' .. ('x'):rep(%d) .. ' '):match('^%%s*(.-)%%s*$'):len()"
+        #expect(try state.run(String(format: trim, 400)) == [.integer(400)])
+        #expect(expectFailure(state, String(format: trim, 600))?.kind == .sandbox)
     }
 
     @Test("an overlong pattern is refused")

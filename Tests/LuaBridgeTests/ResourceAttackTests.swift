@@ -41,6 +41,13 @@ struct ResourceAttackTests {
         try expectHealthy(state)
     }
 
+    @Test("a memory cap too small for the sandbox is an error, not a crash")
+    func tinyCap() throws {
+        #expect(throws: LuaError.self) {
+            try LuaState(name: "plugins/tiny.lua", limits: LuaLimits(memory: 4096))
+        }
+    }
+
     @Test("string.rep of an empty string with a huge count returns at once")
     func emptyRep() throws {
         let state = try makeState()
@@ -105,6 +112,11 @@ struct ResourceAttackTests {
             return f('abc')
             """, kind: .runtime)
         #expect(error?.message.contains("stack overflow") == true || error?.message.contains("C stack") == true)
+    }
+
+    @Test("coroutine.wrap recursion does not overflow the C stack")
+    func resumeRecursion() throws {
+        try expectStopped("local function f() return coroutine.wrap(f)() end return f()", kind: .runtime)
     }
 
     @Test("__tostring recursion does not overflow the C stack")
