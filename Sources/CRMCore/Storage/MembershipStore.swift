@@ -5,9 +5,9 @@ enum MembershipStore {
     /// Current segment by customer key for one segmentation.
     static func current(_ db: Database, segmentation: String) throws -> [Int64: String] {
         var segments: [Int64: String] = [:]
-        let cursor = try Row.fetchCursor(
-            db, sql: "SELECT customer_pk, segment FROM memberships WHERE segmentation = ?", arguments: [segmentation])
-        while let row = try cursor.next() { segments[row[0]] = row[1] }
+        let statement = try RawStatement(db, sql: "SELECT customer_pk, segment FROM memberships WHERE segmentation = ?")
+        statement.bind(1, segmentation)
+        while try statement.step() { segments[statement.int64(0)] = statement.text(1) ?? "" }
         return segments
     }
 
@@ -16,7 +16,8 @@ enum MembershipStore {
         _ db: Database, changes: [(classification: Classification, from: String?)], segmentation: String, runID: Int64,
         asOf: Timestamp
     ) throws {
-        let upsert = try db.cachedStatement(
+        let upsert = try RawStatement(
+            db,
             sql: """
                 INSERT INTO memberships(segmentation, customer_pk, segment, reason, since_run, since_as_of)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -24,17 +25,30 @@ enum MembershipStore {
                     segment = excluded.segment, reason = excluded.reason,
                     since_run = excluded.since_run, since_as_of = excluded.since_as_of
                 """)
-        let transition = try db.cachedStatement(
+        let transition = try RawStatement(
+            db,
             sql: """
                 INSERT INTO transitions(run_id, segmentation, customer_pk, from_segment, to_segment, as_of, reason)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
+        let instant = asOf.microsecondsSinceEpoch
         for change in changes {
             let item = change.classification
-            try upsert.execute(arguments: [segmentation, item.customerPK, item.segment, item.reason, runID, asOf.microsecondsSinceEpoch])
-            try transition.execute(arguments: [
-                runID, segmentation, item.customerPK, change.from, item.segment, asOf.microsecondsSinceEpoch, item.reason,
-            ])
+            upsert.bind(1, segmentation)
+            upsert.bind(2, item.customerPK)
+            upsert.bind(3, item.segment)
+            upsert.bind(4, item.reason)
+            upsert.bind(5, runID)
+            upsert.bind(6, instant)
+            try upsert.execute()
+            transition.bind(1, runID)
+            transition.bind(2, segmentation)
+            transition.bind(3, item.customerPK)
+            transition.bind(4, change.from)
+            transition.bind(5, item.segment)
+            transition.bind(6, instant)
+            transition.bind(7, item.reason)
+            try transition.execute()
         }
     }
 
