@@ -114,7 +114,9 @@ struct CustomFieldTests {
         try setup.fields.set(customerID: "2", name: "tier", text: "gold")
         try setup.fields.set(customerID: "2", name: "owner", text: "Bo")
         var computed: [Result<FieldComputation, SegmentationError>] = []
-        _ = try SegmentationEngine(database: setup.database, catalog: setup.catalog).run(["by_tier"], asOf: Plugins.asOf) { computed.append($0) }
+        _ = try SegmentationEngine(database: setup.database, catalog: setup.catalog).run(["by_tier"], asOf: Plugins.asOf) { progress in
+            if case .fieldComputed(let result) = progress { computed.append(result) }
+        }
         #expect(try computed.first?.get().changed == 17)
         #expect(try setup.database.members(segmentation: "by_tier", segment: "Gold").map(\.reason) == ["Bo"])
         #expect(try setup.fields.get(customerID: "2", name: "spend_band").first == FieldReading(name: "spend_band", value: "high", source: .computed))

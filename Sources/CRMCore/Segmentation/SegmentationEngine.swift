@@ -15,18 +15,29 @@ public struct SegmentationEngine {
         self.catalog = catalog
     }
 
+    /// What a run reports before its segmentations' outcomes.
+    public enum Progress {
+        /// Profiles of `customers` customers were built in `duration`.
+        case profilesBuilt(customers: Int, duration: Duration)
+        /// A computed field was recomputed (or failed, its values unchanged).
+        case fieldComputed(Result<FieldComputation, SegmentationError>)
+    }
+
     /// Runs `names` (every segmentation when empty) as of `asOf`. Computed custom fields are
-    /// recomputed first (not in a dry run), so `classify` sees them; `fieldReport` hears how
-    /// each went. A segmentation that fails is reported in the result and the others still run.
+    /// recomputed first (not in a dry run) so `classify` sees them: all of them when every
+    /// segmentation runs, else those the selected plugins mention or declare. A segmentation
+    /// that fails is reported in the result and the others still run.
     public func run(
-        _ names: [String], asOf: Timestamp, dryRun: Bool = false,
-        fieldReport: (Result<FieldComputation, SegmentationError>) -> Void = { _ in }
+        _ names: [String], asOf: Timestamp, dryRun: Bool = false, progress: (Progress) -> Void = { _ in }
     ) throws -> [Result<SegmentationOutcome, SegmentationError>] {
         let selected = try select(names)
+        let start = ContinuousClock.now
         var profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
-        if !dryRun {
-            for result in try CustomFields(database: database, catalog: catalog).computeFields([], profiles: &profiles) {
-                fieldReport(result)
+        progress(.profilesBuilt(customers: profiles.count, duration: ContinuousClock.now - start))
+        let needed = neededFields(by: names.isEmpty ? nil : selected.map(\.0))
+        if !dryRun && !needed.isEmpty {
+            for result in try CustomFields(database: database, catalog: catalog).computeFields(needed, profiles: &profiles) {
+                progress(.fieldComputed(result))
             }
         }
         let statistics = PopulationStatistics(table: profiles)
@@ -43,6 +54,17 @@ public struct SegmentationEngine {
                 return .failure(error)
             }
         }
+    }
+
+    /// Computed fields a run of `plugins` may read: declared by one of them or named in its
+    /// source (every computed field when `plugins` is nil).
+    private func neededFields(by plugins: [LoadedPlugin]?) -> [String] {
+        let computed = catalog.fields.filter { $0.definition.isComputed }
+        guard let plugins else { return computed.map(\.name) }
+        let needed = computed.filter { field in
+            plugins.contains { $0 === field.plugin || $0.source.contains(field.name) }
+        }
+        return needed.map(\.name)
     }
 
     private func select(_ names: [String]) throws -> [(LoadedPlugin, SegmentationDefinition)] {

@@ -53,8 +53,13 @@ struct SegmentCommand: ParsableCommand {
             let instant = try parseAsOf(asOf)
             let engine = SegmentationEngine(database: database, catalog: global.loadPlugins())
             var failed = false
-            let results = try engine.run(names, asOf: instant, dryRun: dryRun) { field in
-                if !reportFields([field]) { failed = true }
+            let results = try engine.run(names, asOf: instant, dryRun: dryRun) { progress in
+                switch progress {
+                case .profilesBuilt(let customers, let duration):
+                    print("profiles of \(customers) customers built in \(String(format: "%.2f", Double(duration.wholeMilliseconds) / 1000)) s")
+                case .fieldComputed(let result):
+                    if !reportFields([result]) { failed = true }
+                }
             }
             for result in results {
                 switch result {
