@@ -152,6 +152,23 @@ struct SegmentationEngineTests {
         #expect(try database.members(segmentation: "tiny", segment: "Buyer").map(\.customerID) == ["1", "17", "20"])
     }
 
+    @Test("a field the plugin reaches through a computed key still has its value")
+    func fieldsThroughComputedKeys() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        // "order" .. "_count" never appears as a name in the source, so it is fetched on demand.
+        let body = """
+            local key = "order" .. "_count"
+                    if c[key] > 0 then return "Buyer", tostring(c[key]) .. " " .. tostring(c["top_" .. "categories"]) end
+                    return "Prospect"
+            """
+        let folder = try Plugins.folder(in: sandbox, ["tiny.lua": Self.plugin(body)])
+        _ = try engine(database, folder).run(["tiny"], asOf: Plugins.asOf)
+        let members = Dictionary(uniqueKeysWithValues: try database.members(segmentation: "tiny").map { ($0.customerID, $0) })
+        #expect(members["1"]?.reason == "3 Home,Office")
+        #expect(members["6"]?.segment == "Prospect")
+    }
+
     @Test("population statistics and frequencies reach p")
     func statisticsReachParams() throws {
         let sandbox = try Sandbox()

@@ -65,6 +65,7 @@ public struct CustomerFilter {
     public func matches(database: CRMDatabase, catalog: PluginCatalog, asOf: Timestamp) throws -> [String] {
         let profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
         let state = try LuaState(name: "--where")
+        let source = try ProfileFieldSource(registeringIn: state)
         let names = ProfileField.all(for: profiles).map(\.name)
         let inputs = PopulationInputs(
             tiles: [], shares: [],
@@ -75,7 +76,9 @@ public struct CustomerFilter {
             guard let compiler = try state.run(Self.compilerSource, chunkName: "=crm").first?.functionValue else {
                 throw CRMError.internalInconsistency("cannot prepare --where")
             }
-            try ProfileLoop(state: state, file: "--where", profiles: profiles, inputs: inputs, subject: "--where", functionName: "where")
+            try ProfileLoop(
+                state: state, file: "--where", profiles: profiles, inputs: inputs, subject: "--where", functionName: "where",
+                mentions: expression, source: source)
                 .run(
                     function: compiler,
                     wrapperSource: "return function(compile, p) return compile(p.source, p.names) end",

@@ -10,6 +10,8 @@ public final class LoadedPlugin {
     let source: String
     let state: LuaState
     private var cachedFieldChecker: LuaFunctionRef?
+    /// Serves profile fields the hot loop did not set (see `ProfileFieldSource`).
+    let profileFieldSource: ProfileFieldSource
 
     /// The compiled Lua function that runs fields' `pattern` and `validate` checks.
     func fieldChecker() throws -> LuaFunctionRef {
@@ -21,7 +23,8 @@ public final class LoadedPlugin {
         return checker
     }
 
-    init(file: String, hash: String, source: String, definition: PluginDefinition, state: LuaState) {
+    init(file: String, hash: String, source: String, definition: PluginDefinition, state: LuaState, profileFieldSource: ProfileFieldSource) {
+        self.profileFieldSource = profileFieldSource
         self.file = file
         self.hash = hash
         self.source = source

@@ -15,10 +15,12 @@ enum PluginLoader {
             return failure("the file is not UTF-8 text")
         }
         let state: LuaState
+        let fieldSource: ProfileFieldSource
         let returned: [LuaValue]
         do {
             state = try LuaState(name: file, limits: limits)
             try PluginAPI.install(in: state)
+            fieldSource = try ProfileFieldSource(registeringIn: state)
             returned = try state.run(source)
         } catch {
             return failure(error.message, line: error.line)
@@ -35,7 +37,9 @@ enum PluginLoader {
         let definition = schema.validate(returned[0])
         let locator = SourceLocator(source: source)
         if let definition, schema.problems.isEmpty {
-            return .success(LoadedPlugin(file: file, hash: SHA256.hex(Array(data)), source: source, definition: definition, state: state))
+            return .success(LoadedPlugin(
+                file: file, hash: SHA256.hex(Array(data)), source: source, definition: definition, state: state,
+                profileFieldSource: fieldSource))
         }
         let problems = schema.problems.map {
             PluginProblem(file: file, line: locator.line(of: $0.path), keyPath: PluginSchema.render($0.path), message: $0.message)

@@ -13,6 +13,10 @@ struct ProfileLoop {
     let subject: String
     /// The plugin function called for each customer (`classify`, `compute`), for error messages.
     let functionName: String
+    /// Text the plugin code is in: profile fields it mentions are set for every customer, the
+    /// others are fetched on demand through `source`.
+    let mentions: String
+    let source: ProfileFieldSource
 
     /// Calls `wrapperSource`'s function with `(function, p)` to get the per-customer function,
     /// then calls it for every customer; `accept` receives the customer index and the two
@@ -21,14 +25,19 @@ struct ProfileLoop {
         function: LuaFunctionRef, wrapperSource: String, luaTime: inout Duration,
         accept: (Int, String?, String?) throws(SegmentationError) -> Void
     ) throws(SegmentationError) {
-        let fields = ProfileField.all(for: profiles)
+        let allFields = ProfileField.all(for: profiles)
+        let fields = allFields.filter { mentions.contains($0.name) }
         let names = fields.map(\.name) + inputs.tiles.map(\.name) + inputs.shares.map(\.name)
         let perCustomer: LuaFunctionRef
         let record: LuaRecord
         do {
             let maker = try state.run(wrapperSource, chunkName: "=crm")
             let wrapped = try maker.first?.functionValue.map { try state.call($0, [.function(function), inputs.params]) }
-            guard let made = wrapped?.first?.functionValue else {
+            let lazy = try state.run(ProfileFieldSource.lazyWrapperSource, chunkName: "=crm").first?.functionValue
+            let made = try wrapped?.first?.functionValue.flatMap { inner in
+                try lazy.map { try state.call($0, [.function(inner)]) }?.first?.functionValue
+            }
+            guard let made else {
                 throw SegmentationError(segmentation: subject, file: file, function: nil, customerID: nil, message: "cannot prepare the call")
             }
             perCustomer = made
@@ -42,22 +51,32 @@ struct ProfileLoop {
         }
         let clock = ContinuousClock()
         var elapsed = Duration.zero
-        try state.perform { state throws(SegmentationError) in
-            for customer in 0..<profiles.count {
-                fill(record, fields: fields, customer: customer)
-                let started = clock.now
-                let answer: (String?, String?)
-                do throws(LuaError) {
-                    answer = try state.call(perCustomer, record: record)
-                } catch {
-                    throw SegmentationError(
-                        segmentation: subject, file: file, customerID: profiles.ids[customer], error: error, calling: functionName)
-                }
-                elapsed += clock.now - started
-                try accept(customer, answer.0, answer.1)
+        try source.serving(profiles, fields: allFields) { () throws(SegmentationError) in
+            try state.perform { state throws(SegmentationError) in
+                try loop(state: state, record: record, fields: fields, perCustomer: perCustomer, elapsed: &elapsed, clock: clock, accept: accept)
             }
         }
         luaTime = elapsed
+    }
+
+    private func loop(
+        state: LuaState, record: LuaRecord, fields: [ProfileField], perCustomer: LuaFunctionRef, elapsed: inout Duration,
+        clock: ContinuousClock, accept: (Int, String?, String?) throws(SegmentationError) -> Void
+    ) throws(SegmentationError) {
+        for customer in 0..<profiles.count {
+            source.customer = customer
+            fill(record, fields: fields, customer: customer)
+            let started = clock.now
+            let answer: (String?, String?)
+            do throws(LuaError) {
+                answer = try state.call(perCustomer, record: record)
+            } catch {
+                throw SegmentationError(
+                    segmentation: subject, file: file, customerID: profiles.ids[customer], error: error, calling: functionName)
+            }
+            elapsed += clock.now - started
+            try accept(customer, answer.0, answer.1)
+        }
     }
 
     private func fill(_ record: LuaRecord, fields: [ProfileField], customer: Int) {
@@ -85,6 +104,8 @@ struct ProfileLoop {
 
 extension ProfileLoop {
     init(plugin: LoadedPlugin, profiles: ProfileTable, inputs: PopulationInputs, subject: String, functionName: String) {
-        self.init(state: plugin.state, file: plugin.file, profiles: profiles, inputs: inputs, subject: subject, functionName: functionName)
+        self.init(
+            state: plugin.state, file: plugin.file, profiles: profiles, inputs: inputs, subject: subject,
+            functionName: functionName, mentions: plugin.source, source: plugin.profileFieldSource)
     }
 }

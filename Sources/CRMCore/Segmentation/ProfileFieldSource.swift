@@ -1,0 +1,46 @@
+import LuaBridge
+
+/// Serves profile fields that a plugin's hot loop did not set eagerly: the loop fills only the
+/// fields the plugin's source mentions, and the record's `__index` asks this source for any
+/// other (a field reached through a computed key, say), so results never depend on the guess.
+///
+/// One source is registered per Lua state, as `crm.profile_field(name)`; the loop points it at
+/// the current table and customer while it runs.
+final class ProfileFieldSource {
+    private var fields: [String: ProfileField] = [:]
+    private var table: ProfileTable?
+    var customer = 0
+
+    /// Registers the source in `state` (once per state).
+    init(registeringIn state: LuaState) throws(LuaError) {
+        try state.register(table: "crm", name: "profile_field") { [unowned self] arguments in
+            guard let name = arguments.first?.stringValue, let table = self.table, let field = self.fields[name] else { return [.nil] }
+            return [field.read(table, self.customer).luaValue]
+        }
+    }
+
+    /// Points the source at `table` for the duration of `body`.
+    func serving<T, E: Error>(_ table: ProfileTable, fields: [ProfileField], _ body: () throws(E) -> T) throws(E) -> T {
+        self.table = table
+        self.fields = Dictionary(fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        defer {
+            // Do not keep a million customers alive after the loop.
+            self.table = nil
+            self.fields = [:]
+        }
+        return try body()
+    }
+
+    /// Installs `crm.profile_field` as the record's `__index` and calls `f(c)`.
+    static let lazyWrapperSource = """
+        return function(f)
+          local fetch = crm.profile_field
+          local meta = { __index = function(_, key) return fetch(key) end }
+          local installed = false
+          return function(c)
+            if not installed then setmetatable(c, meta); installed = true end
+            return f(c)
+          end
+        end
+        """
+}
