@@ -8,10 +8,10 @@ struct ProfileBuilder {
 
     func build(from source: ProfileQueries) throws -> ProfileTable {
         var table = ProfileTable(asOf: asOf, currencyScale: currencyScale, interactionKinds: interactionKinds)
-        let kindIndex = Dictionary(uniqueKeysWithValues: interactionKinds.enumerated().map { ($1, $0) })
         let customers = try source.customers()
         let orders = try source.orders()
-        let interactions = try source.interactions()
+        let interactions = try source.interactions(kinds: interactionKinds)
+        var scratch = Scratch()
         var pendingOrder = try orders.next()
         var pendingInteraction = try interactions.next()
         var customerOrders: [ProfileQueries.OrderRow] = []
@@ -28,11 +28,11 @@ struct ProfileBuilder {
             while let interaction = pendingInteraction, interaction.customerPK <= customer.pk {
                 if interaction.customerPK == customer.pk {
                     lastInteraction = max(lastInteraction ?? .min, interaction.occurredAt)
-                    if let kind = kindIndex[interaction.kind] { count(interaction.occurredAt, kind: kind, into: &counts) }
+                    if interaction.kind >= 0 { count(interaction.occurredAt, kind: interaction.kind, into: &counts) }
                 }
                 pendingInteraction = try interactions.next()
             }
-            append(customer, orders: customerOrders, counts: counts, lastInteraction: lastInteraction, to: &table)
+            append(customer, orders: customerOrders, counts: counts, lastInteraction: lastInteraction, to: &table, scratch: &scratch)
         }
         return table
     }
@@ -45,9 +45,10 @@ struct ProfileBuilder {
         let customer = ProfileQueries.CustomerRow(
             pk: 0, id: "example", city: nil, industry: nil, companySize: nil, gender: nil, occupation: nil, birthDate: nil,
             createdAt: nil)
+        var scratch = Scratch()
         builder.append(
             customer, orders: [], counts: [UInt32](repeating: 0, count: interactionKinds.count * ProfileTable.windows.count),
-            lastInteraction: nil, to: &table)
+            lastInteraction: nil, to: &table, scratch: &scratch)
         return table
     }
 
@@ -62,9 +63,15 @@ struct ProfileBuilder {
         Int32(Timestamp(microsecondsSinceEpoch: instant).days(until: asOf))
     }
 
+    /// Buffers reused from customer to customer, so building a profile allocates little.
+    struct Scratch {
+        var gaps: [Float] = []
+        var categories: [String: Int] = [:]
+    }
+
     private func append(
         _ customer: ProfileQueries.CustomerRow, orders: [ProfileQueries.OrderRow], counts: [UInt32],
-        lastInteraction: Int64?, to table: inout ProfileTable
+        lastInteraction: Int64?, to table: inout ProfileTable, scratch: inout Scratch
     ) {
         table.pks.append(customer.pk)
         table.ids.append(customer.id)
@@ -77,30 +84,51 @@ struct ProfileBuilder {
         let since = customer.createdAt ?? orders.first?.orderedAt
         table.tenureDays.append(since.map(days(from:)) ?? -1)
         table.orderCount.append(Int32(orders.count))
-        table.monetary.append(orders.reduce(0) { $0 + $1.amount })
-        table.maxOrderAmount.append(orders.map(\.amount).max() ?? 0)
-        table.maxOrderQuantity.append(Int32(clamping: orders.compactMap(\.quantity).max() ?? -1))
+        let yearAgo = asOf.microsecondsSinceEpoch - 365 * 86_400_000_000
+        var monetary: Int64 = 0
+        var maxAmount: Int64 = 0
+        var maxQuantity: Int64 = -1
+        var lastYear: Int32 = 0
+        scratch.gaps.removeAll(keepingCapacity: true)
+        scratch.categories.removeAll(keepingCapacity: true)
+        var previous: Int64?
+        for order in orders {
+            monetary += order.amount
+            maxAmount = max(maxAmount, order.amount)
+            if let quantity = order.quantity { maxQuantity = max(maxQuantity, quantity) }
+            if order.orderedAt > yearAgo { lastYear += 1 }
+            if let previous { scratch.gaps.append(Float(Double(order.orderedAt - previous) / Self.microsecondsPerDay)) }
+            previous = order.orderedAt
+            if let category = order.category { scratch.categories[category, default: 0] += 1 }
+        }
+        table.monetary.append(monetary)
+        table.maxOrderAmount.append(maxAmount)
+        table.maxOrderQuantity.append(Int32(clamping: maxQuantity))
         table.daysSinceFirstOrder.append(orders.first.map { days(from: $0.orderedAt) } ?? -1)
         table.recencyDays.append(orders.last.map { days(from: $0.orderedAt) } ?? -1)
-        let gaps = zip(orders.dropFirst(), orders).map { Float(Double($0.orderedAt - $1.orderedAt) / Self.microsecondsPerDay) }
-        table.medianDaysBetweenOrders.append(median(gaps))
-        table.lastDaysBetweenOrders.append(gaps.last ?? .nan)
-        let yearAgo = asOf.microsecondsSinceEpoch - 365 * 86_400_000_000
-        table.orders365d.append(Int32(orders.count { $0.orderedAt > yearAgo }))
-        var categories: [String: Int] = [:]
-        for order in orders { if let category = order.category { categories[category, default: 0] += 1 } }
-        let top = categories.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3).map(\.key)
-        table.topCategories.append(top.isEmpty ? nil : top.joined(separator: ","))
-        table.categoryCount.append(Int16(clamping: categories.count))
+        table.lastDaysBetweenOrders.append(scratch.gaps.last ?? .nan)
+        table.medianDaysBetweenOrders.append(median(&scratch.gaps))
+        table.orders365d.append(lastYear)
+        table.topCategories.append(topCategories(scratch.categories))
+        table.categoryCount.append(Int16(clamping: scratch.categories.count))
         table.interactionCounts.append(contentsOf: counts)
         table.daysSinceLastInteraction.append(lastInteraction.map(days(from:)) ?? -1)
     }
 
-    private func median(_ values: [Float]) -> Float {
+    /// Up to three categories by order count (ties by name), comma-separated.
+    private func topCategories(_ counts: [String: Int]) -> String? {
+        if counts.isEmpty { return nil }
+        if counts.count == 1 { return counts.first?.key }
+        let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3).map(\.key)
+        return top.joined(separator: ",")
+    }
+
+    /// The median of `values` (sorted in place); NaN for none.
+    private func median(_ values: inout [Float]) -> Float {
         guard !values.isEmpty else { return .nan }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        values.sort()
+        let middle = values.count / 2
+        return values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
     }
 
     private func age(birthDate: String?) -> Int16 {

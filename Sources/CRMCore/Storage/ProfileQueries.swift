@@ -23,7 +23,8 @@ struct ProfileQueries {
 
     struct InteractionRow {
         let customerPK: Int64
-        let kind: String
+        /// Index of the kind in the list the scan was given; -1 for any other kind.
+        let kind: Int
         let occurredAt: Int64
     }
 
@@ -72,16 +73,20 @@ struct ProfileQueries {
         }
     }
 
-    func interactions() throws -> Scan<InteractionRow> {
+    /// Interactions by customer, with the kind as its index in `kinds` (SQLite compares the
+    /// text, so no string is made per row).
+    func interactions(kinds: [String]) throws -> Scan<InteractionRow> {
+        let cases = kinds.indices.map { "WHEN ? THEN \($0)" }.joined(separator: " ")
         let statement = try RawStatement(
             db,
             sql: """
-                SELECT customer_pk, kind, occurred_at FROM interactions
+                SELECT customer_pk, CASE kind \(cases) ELSE -1 END, occurred_at FROM interactions
                 WHERE occurred_at <= ? ORDER BY customer_pk
                 """)
-        statement.bind(1, asOf.microsecondsSinceEpoch)
+        for (index, kind) in kinds.enumerated() { statement.bind(Int32(index + 1), kind) }
+        statement.bind(Int32(kinds.count + 1), asOf.microsecondsSinceEpoch)
         return Scan(statement) { row in
-            InteractionRow(customerPK: row.int64(0), kind: row.text(1) ?? "", occurredAt: row.int64(2))
+            InteractionRow(customerPK: row.int64(0), kind: Int(row.int64(1)), occurredAt: row.int64(2))
         }
     }
 }
