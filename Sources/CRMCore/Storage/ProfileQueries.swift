@@ -73,20 +73,19 @@ struct ProfileQueries {
         }
     }
 
-    /// Interactions by customer, with the kind as its index in `kinds` (SQLite compares the
-    /// text, so no string is made per row).
+    /// Interactions by customer, with the kind as its index in `kinds` (compared as bytes, so
+    /// no string is made per row).
     func interactions(kinds: [String]) throws -> Scan<InteractionRow> {
-        let cases = kinds.indices.map { "WHEN ? THEN \($0)" }.joined(separator: " ")
         let statement = try RawStatement(
             db,
             sql: """
-                SELECT customer_pk, CASE kind \(cases) ELSE -1 END, occurred_at FROM interactions
+                SELECT customer_pk, kind, occurred_at FROM interactions
                 WHERE occurred_at <= ? ORDER BY customer_pk
                 """)
-        for (index, kind) in kinds.enumerated() { statement.bind(Int32(index + 1), kind) }
-        statement.bind(Int32(kinds.count + 1), asOf.microsecondsSinceEpoch)
+        statement.bind(1, asOf.microsecondsSinceEpoch)
+        let candidates = kinds.map { Array($0.utf8) }
         return Scan(statement) { row in
-            InteractionRow(customerPK: row.int64(0), kind: Int(row.int64(1)), occurredAt: row.int64(2))
+            InteractionRow(customerPK: row.int64(0), kind: row.textIndex(1, in: candidates), occurredAt: row.int64(2))
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -71,6 +72,20 @@ final class RawStatement {
 
     func optionalInt64(_ column: Int32) -> Int64? {
         sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, column)
+    }
+
+    /// The index in `candidates` of the column's text, compared byte for byte without making
+    /// a string; -1 when it is none of them (or NULL).
+    func textIndex(_ column: Int32, in candidates: [[UInt8]]) -> Int {
+        guard let bytes = sqlite3_column_text(statement, column) else { return -1 }
+        let count = Int(sqlite3_column_bytes(statement, column))
+        for (index, candidate) in candidates.enumerated() where candidate.count == count {
+            let same = candidate.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress.map { memcmp($0, bytes, count) == 0 } ?? (count == 0)
+            }
+            if same { return index }
+        }
+        return -1
     }
 
     func text(_ column: Int32) -> String? {
