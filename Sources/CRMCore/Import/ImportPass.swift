@@ -14,6 +14,9 @@ struct ImportPass {
     private var refusedLines: Set<Int> = []
     /// The custom fields present in the header, in column order.
     private var fieldColumns: [CustomField] = []
+    /// The customers orders or interactions were resolved to.
+    private var customers: CustomerDirectory?
+    var touchedCustomers: Set<Int64> { customers?.touched ?? [] }
     private var positions: [String: Int] = [:]
 
     private(set) var recordsRead = 0
@@ -48,11 +51,13 @@ struct ImportPass {
         case .customers:
             mapper = CustomerMapper(header: positions)
         case .orders:
-            mapper = OrderMapper(customers: CustomerDirectory(keys: try ImportStore.customerKeys(db)), scale: scale)
+            let directory = CustomerDirectory(keys: try ImportStore.customerKeys(db))
+            customers = directory
+            mapper = OrderMapper(customers: directory, scale: scale)
         case .interactions:
-            mapper = InteractionMapper(
-                customers: CustomerDirectory(keys: try ImportStore.customerKeys(db)),
-                kinds: Set(InteractionKind.builtIn))
+            let directory = CustomerDirectory(keys: try ImportStore.customerKeys(db))
+            customers = directory
+            mapper = InteractionMapper(customers: directory, kinds: Set(InteractionKind.builtIn))
         }
         let upsert = try BulkUpsert(db: db, table: kind.table, columns: mapper.tableColumns, runID: runID)
         defer { try? upsert.close(db: db) }

@@ -62,8 +62,10 @@ public struct Importer {
             let summary = try database.write { db -> ImportSummary in
                 let runID = try RunLog.begin(db, kind: "import", subject: subject, asOf: nil, startedAt: startedAt)
                 let before = try ImportStore.count(db, table: kind.table)
-                let written = try ImportStore.deferringIndex(db, table: kind.table) {
-                    try pass.run(db, runID: runID, scale: currency.scale)
+                let written = try ImportStore.keepingActivityCurrent(db, kind: kind, touched: { pass.touchedCustomers }) {
+                    try ImportStore.deferringIndex(db, table: kind.table) {
+                        try pass.run(db, runID: runID, scale: currency.scale)
+                    }
                 }
                 recordsRead = pass.recordsRead
                 if !options.skipInvalid, !pass.problems.isEmpty {

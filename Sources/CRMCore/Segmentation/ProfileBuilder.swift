@@ -8,31 +8,17 @@ struct ProfileBuilder {
 
     func build(from source: ProfileQueries) throws -> ProfileTable {
         var table = ProfileTable(asOf: asOf, currencyScale: currencyScale, interactionKinds: interactionKinds)
-        let customers = try source.customers()
-        let orders = try source.orders()
-        let interactions = try source.interactions(kinds: interactionKinds)
+        let rows = try source.activity(kinds: interactionKinds)
         var scratch = Scratch()
-        var pendingOrder = try orders.next()
-        var pendingInteraction = try interactions.next()
-        var customerOrders: [ProfileQueries.OrderRow] = []
         var counts = [UInt32](repeating: 0, count: interactionKinds.count * ProfileTable.windows.count)
-        while let customer = try customers.next() {
-            customerOrders.removeAll(keepingCapacity: true)
-            // Orders and interactions of customers created after as-of are skipped with them.
-            while let order = pendingOrder, order.customerPK <= customer.pk {
-                if order.customerPK == customer.pk { customerOrders.append(order) }
-                pendingOrder = try orders.next()
-            }
+        while let row = try rows.next() {
             for index in counts.indices { counts[index] = 0 }
             var lastInteraction: Int64?
-            while let interaction = pendingInteraction, interaction.customerPK <= customer.pk {
-                if interaction.customerPK == customer.pk {
-                    lastInteraction = max(lastInteraction ?? .min, interaction.occurredAt)
-                    if interaction.kind >= 0 { count(interaction.occurredAt, kind: interaction.kind, into: &counts) }
-                }
-                pendingInteraction = try interactions.next()
+            for interaction in row.interactions {
+                lastInteraction = max(lastInteraction ?? .min, interaction.time)
+                if interaction.kind >= 0 { count(interaction.time, kind: interaction.kind, into: &counts) }
             }
-            append(customer, orders: customerOrders, counts: counts, lastInteraction: lastInteraction, to: &table, scratch: &scratch)
+            append(row.customer, orders: row.orders, counts: counts, lastInteraction: lastInteraction, to: &table, scratch: &scratch)
         }
         return table
     }

@@ -1,7 +1,7 @@
 import GRDB
 
-/// The scans a profile build needs: customers, orders and interactions, each in customer-key
-/// order, so the builder merges them in one pass without per-customer queries.
+/// The scan a profile build needs: every customer with their activity digests (orders and
+/// interactions kept current by each import), one row per customer.
 struct ProfileQueries {
     let db: Database
     let asOf: Timestamp
@@ -21,12 +21,6 @@ struct ProfileQueries {
         let category: String?
     }
 
-    struct InteractionRow {
-        let customerPK: Int64
-        /// Index of the kind in the list the scan was given; -1 for any other kind.
-        let kind: Int
-        let occurredAt: Int64
-    }
 
     /// A scan over one query's rows, decoded by `decode` straight from SQLite's C API.
     final class Scan<Element> {
@@ -43,49 +37,48 @@ struct ProfileQueries {
         }
     }
 
-    func customers() throws -> Scan<CustomerRow> {
+    /// A customer with their orders and interactions up to as-of, from the activity digests.
+    struct ActivityRow {
+        let customer: CustomerRow
+        let orders: [OrderRow]
+        /// Time and index of the kind in the scan's `kinds` (-1 for another kind).
+        let interactions: [(time: Int64, kind: Int)]
+    }
+
+    /// Every customer created by as-of, in key order, with their digests decoded: one row per
+    /// customer, however many orders they have.
+    func activity(kinds: [String]) throws -> Scan<ActivityRow> {
+        let labels = try ActivityStore.labels(db)
+        let kindIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
+        let labelKinds = labels.mapValues { kindIndex[$0] ?? -1 }
+        let limit = asOf.microsecondsSinceEpoch
         let statement = try RawStatement(
             db,
             sql: """
-                SELECT pk, id, city, industry, company_size, gender, occupation, birth_date, created_at
-                FROM customers WHERE created_at IS NULL OR created_at <= ? ORDER BY pk
+                SELECT c.pk, c.id, c.city, c.industry, c.company_size, c.gender, c.occupation, c.birth_date, c.created_at,
+                       a.orders, a.interactions
+                FROM customers c LEFT JOIN customer_activity a ON a.customer_pk = c.pk
+                WHERE c.created_at IS NULL OR c.created_at <= ? ORDER BY c.pk
                 """)
-        statement.bind(1, asOf.microsecondsSinceEpoch)
+        statement.bind(1, limit)
         return Scan(statement) { row in
-            CustomerRow(
-                pk: row.int64(0), id: row.text(1) ?? "", city: row.text(2), industry: row.text(3), companySize: row.text(4),
+            let pk = row.int64(0)
+            var orders: [OrderRow] = []
+            ActivityDigest.forEachOrder(row.blob(9)) { entry in
+                guard entry.time <= limit else { return }
+                orders.append(OrderRow(
+                    customerPK: pk, orderedAt: entry.time, amount: entry.amount,
+                    quantity: entry.quantity < 0 ? nil : Int64(entry.quantity), category: labels[entry.category]))
+            }
+            var interactions: [(time: Int64, kind: Int)] = []
+            ActivityDigest.forEachInteraction(row.blob(10)) { entry in
+                guard entry.time <= limit else { return }
+                interactions.append((entry.time, labelKinds[entry.kind] ?? -1))
+            }
+            let customer = CustomerRow(
+                pk: pk, id: row.text(1) ?? "", city: row.text(2), industry: row.text(3), companySize: row.text(4),
                 gender: row.text(5), occupation: row.text(6), birthDate: row.text(7), createdAt: row.optionalInt64(8))
-        }
-    }
-
-    func orders() throws -> Scan<OrderRow> {
-        let statement = try RawStatement(
-            db,
-            sql: """
-                SELECT customer_pk, ordered_at, amount, quantity, category FROM orders
-                WHERE ordered_at <= ? ORDER BY customer_pk, ordered_at
-                """)
-        statement.bind(1, asOf.microsecondsSinceEpoch)
-        return Scan(statement) { row in
-            OrderRow(
-                customerPK: row.int64(0), orderedAt: row.int64(1), amount: row.int64(2), quantity: row.optionalInt64(3),
-                category: row.text(4))
-        }
-    }
-
-    /// Interactions by customer, with the kind as its index in `kinds` (compared as bytes, so
-    /// no string is made per row).
-    func interactions(kinds: [String]) throws -> Scan<InteractionRow> {
-        let statement = try RawStatement(
-            db,
-            sql: """
-                SELECT customer_pk, kind, occurred_at FROM interactions
-                WHERE occurred_at <= ? ORDER BY customer_pk
-                """)
-        statement.bind(1, asOf.microsecondsSinceEpoch)
-        let candidates = kinds.map { Array($0.utf8) }
-        return Scan(statement) { row in
-            InteractionRow(customerPK: row.int64(0), kind: row.textIndex(1, in: candidates), occurredAt: row.int64(2))
+            return ActivityRow(customer: customer, orders: orders, interactions: interactions)
         }
     }
 }

@@ -41,6 +41,20 @@ final class RawStatement {
         sqlite3_bind_text(statement, index, value, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
     }
 
+    func bind(_ index: Int32, _ value: Data) {
+        value.withUnsafeBytes { bytes in
+            // SQLITE_TRANSIENT: SQLite copies the bytes.
+            _ = sqlite3_bind_blob(statement, index, bytes.baseAddress, Int32(bytes.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+        }
+    }
+
+    /// The column's blob bytes, valid until the next step.
+    func blob(_ column: Int32) -> UnsafeRawBufferPointer {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard let bytes = sqlite3_column_blob(statement, column), count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: bytes, count: count)
+    }
+
     func bind(_ index: Int32, _ value: Double) {
         sqlite3_bind_double(statement, index, value)
     }
@@ -72,20 +86,6 @@ final class RawStatement {
 
     func optionalInt64(_ column: Int32) -> Int64? {
         sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, column)
-    }
-
-    /// The index in `candidates` of the column's text, compared byte for byte without making
-    /// a string; -1 when it is none of them (or NULL).
-    func textIndex(_ column: Int32, in candidates: [[UInt8]]) -> Int {
-        guard let bytes = sqlite3_column_text(statement, column) else { return -1 }
-        let count = Int(sqlite3_column_bytes(statement, column))
-        for (index, candidate) in candidates.enumerated() where candidate.count == count {
-            let same = candidate.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress.map { memcmp($0, bytes, count) == 0 } ?? (count == 0)
-            }
-            if same { return index }
-        }
-        return -1
     }
 
     func text(_ column: Int32) -> String? {

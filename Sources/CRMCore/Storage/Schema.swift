@@ -137,6 +137,24 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE customer_fields ADD COLUMN run_id INTEGER REFERENCES runs(id)")
             try db.execute(sql: "CREATE INDEX customer_fields_by_field ON customer_fields(field)")
         }
+        migrator.registerMigration("v4: customer activity digests kept current at import") { db in
+            try db.execute(sql: """
+                -- Texts that digests refer to by number: order categories and interaction kinds.
+                CREATE TABLE labels (
+                    id   INTEGER PRIMARY KEY,
+                    text TEXT NOT NULL UNIQUE
+                );
+                -- Each customer's orders and interactions as one blob each (ActivityDigest),
+                -- rebuilt by every import for the customers it touched.
+                CREATE TABLE customer_activity (
+                    customer_pk  INTEGER PRIMARY KEY REFERENCES customers(pk),
+                    orders       BLOB,
+                    interactions BLOB
+                );
+                """)
+            try ActivityStore.rebuild(db, .orders, customers: nil)
+            try ActivityStore.rebuild(db, .interactions, customers: nil)
+        }
         return migrator
     }
 }
