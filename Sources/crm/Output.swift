@@ -62,6 +62,8 @@ enum Progress {
     }
 
     static func warn(_ message: String) {
+        // What was printed before the warning comes first, also when both go to one file.
+        fflush(stdout)
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }
