@@ -63,7 +63,7 @@ enum Progress {
 
     static func warn(_ message: String) {
         // What was printed before the warning comes first, also when both go to one file.
-        fflush(stdout)
+        fflush(nil)
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }
