@@ -39,6 +39,14 @@ struct GlobalOptions: ParsableArguments {
         return catalog
     }
 
+    /// The loaded plugin called `name`.
+    func plugin(named name: String) throws -> LoadedPlugin {
+        guard let plugin = loadPlugins(quiet: true).plugin(named: name) else {
+            throw CRMError.notFound("no plugin named '\(name)' in \(pluginDirectories.joined(separator: ", "))")
+        }
+        return plugin
+    }
+
     /// Opens an existing database; a missing file is a mistake (a typo in --db), not a new database.
     func openDatabase() throws -> CRMDatabase {
         guard FileManager.default.fileExists(atPath: databasePath) else {

@@ -68,28 +68,28 @@ public struct PopulationStatistics {
 
     /// Tile (1…tiles) per customer; 0 for customers outside the population or without a value.
     public func ranks(_ spec: RankSpec) throws -> [Int32] {
-        let values = try numericValues(spec.field)
-        let members = (0..<table.count).filter { spec.among.includes(table, $0) && values[$0] != nil }
+        let (order, _) = try sortedPopulation(spec.field, descending: spec.descending, among: spec.among)
+        return Ntile.assign(order: order, rowCount: table.count, tiles: spec.tiles)
+    }
+
+    /// The customers of `population` that have a value of `field`, sorted by it (ties by
+    /// customer id), and every customer's value.
+    private func sortedPopulation(_ field: String, descending: Bool, among population: Population) throws -> (order: [Int], values: [Double?]) {
+        let values = try numericValues(field)
+        let members = (0..<table.count).filter { population.includes(table, $0) && values[$0] != nil }
         let order = members.sorted { a, b in
             let left = values[a] ?? 0
             let right = values[b] ?? 0
-            if left != right { return spec.descending ? left > right : left < right }
+            if left != right { return descending ? left > right : left < right }
             return idRanks[a] < idRanks[b]
         }
-        return Ntile.assign(order: order, rowCount: table.count, tiles: spec.tiles)
+        return (order, values)
     }
 
     /// Cumulative share per customer: customers sorted as `spec` says (ties by id), each gets the
     /// share of the population's total held by itself and everyone before it; nil outside it.
     public func shares(_ spec: ShareRankSpec) throws -> [Double?] {
-        let values = try numericValues(spec.field)
-        let members = (0..<table.count).filter { spec.among.includes(table, $0) && values[$0] != nil }
-        let order = members.sorted { a, b in
-            let left = values[a] ?? 0
-            let right = values[b] ?? 0
-            if left != right { return spec.descending ? left > right : left < right }
-            return idRanks[a] < idRanks[b]
-        }
+        let (order, values) = try sortedPopulation(spec.field, descending: spec.descending, among: spec.among)
         let total = order.reduce(0.0) { $0 + (values[$1] ?? 0) }
         var result = [Double?](repeating: nil, count: table.count)
         var running = 0.0

@@ -93,10 +93,7 @@ struct PluginCommand: ParsableCommand {
         @Argument(help: "The plugin's name.") var name: String
 
         func run() throws {
-            let catalog = global.loadPlugins(quiet: true)
-            guard let plugin = catalog.plugin(named: name) else {
-                throw CRMError.notFound("no plugin named '\(name)' in \(global.pluginDirectories.joined(separator: ", "))")
-            }
+            let plugin = try global.plugin(named: name)
             print("\(plugin.name) \(plugin.version): \(plugin.definition.description)")
             print("file         \(plugin.file)")
             print("sha256       \(plugin.hash)")
@@ -142,10 +139,7 @@ struct PluginCommand: ParsableCommand {
 
         func run() throws {
             let database = try global.openDatabase()
-            guard let plugin = global.loadPlugins(quiet: true).plugin(named: name) else {
-                throw CRMError.notFound("no plugin named '\(name)'")
-            }
-            try PluginParameters.set(plugin, key: key, text: value, in: database)
+            try PluginParameters.set(try global.plugin(named: name), key: key, text: value, in: database)
             print("\(name).\(key) = \(value) in \(global.databasePath)")
         }
     }
@@ -161,10 +155,7 @@ struct PluginCommand: ParsableCommand {
 
         func run() throws {
             let database = try global.openDatabase()
-            guard let plugin = global.loadPlugins(quiet: true).plugin(named: name) else {
-                throw CRMError.notFound("no plugin named '\(name)'")
-            }
-            try PluginParameters.reset(plugin, key: key, in: database)
+            try PluginParameters.reset(try global.plugin(named: name), key: key, in: database)
             print("\(name).\(key) is back to its default in \(global.databasePath)")
         }
     }
