@@ -97,6 +97,23 @@ struct FixtureImportTests {
         #expect(try snapshot(copy).count == 56)
     }
 
+    @Test("orders find their customer whatever the id looks like: 7, 007, text, a huge number")
+    func customerIDShapes() throws {
+        let sandbox = try Sandbox()
+        let database = try sandbox.database()
+        let customers = try sandbox.file("c.csv", "id,name\n7,Seven\n007,Bond\nA-1,Text\n999999999999,Huge\n")
+        _ = try Importer(database: database).importFile(.customers, path: customers)
+        let orders = try sandbox.file(
+            "o.csv", "id,customer_id,ordered_at,amount\n1,7,2024-01-01,1.00\n2,007,2024-01-01,2.00\n3,A-1,2024-01-01,3.00\n4,999999999999,2024-01-01,4.00\n")
+        _ = try Importer(database: database).importFile(.orders, path: orders)
+        #expect(try database.activity(customerID: "7")?.monetary == 100)
+        #expect(try database.activity(customerID: "007")?.monetary == 200)
+        #expect(try database.activity(customerID: "A-1")?.monetary == 300)
+        #expect(try database.activity(customerID: "999999999999")?.monetary == 400)
+        let unknown = try sandbox.file("u.csv", "id,customer_id,ordered_at,amount\n5,07,2024-01-01,1.00\n")
+        #expect(throws: CRMError.self) { try Importer(database: database).importFile(.orders, path: unknown) }
+    }
+
     @Test("every import is recorded as a run with its counts")
     func importsAreRecorded() throws {
         let sandbox = try Sandbox()

@@ -78,6 +78,8 @@ public final class CSVReader {
     /// `next()` again continues; after a fatal error it returns nil.
     public func next() throws(CSVError) -> CSVRecord? {
         guard let data = file.bytes, position < file.count else { return nil }
+        // The previous record is no longer valid, so the pages before this one can go.
+        file.release(upTo: position)
         let end = file.count
         let recordStart = position
         let recordLine = line

@@ -51,11 +51,11 @@ struct ImportPass {
         case .customers:
             mapper = CustomerMapper(header: positions)
         case .orders:
-            let directory = CustomerDirectory(keys: try ImportStore.customerKeys(db))
+            let directory = try CustomerDirectory(db)
             customers = directory
             mapper = OrderMapper(customers: directory, scale: scale)
         case .interactions:
-            let directory = CustomerDirectory(keys: try ImportStore.customerKeys(db))
+            let directory = try CustomerDirectory(db)
             customers = directory
             mapper = InteractionMapper(customers: directory, kinds: Set(InteractionKind.builtIn))
         }

@@ -13,6 +13,9 @@ final class MappedFile {
     /// Number of bytes.
     let count: Int
     private let isMapped: Bool
+    /// Bytes before this offset have been handed back to the kernel.
+    private var released = 0
+    private static let releaseStep = 32 << 20
 
     /// Maps or reads the file at `path`.
     init(path: String) throws(CSVError) {
@@ -35,6 +38,17 @@ final class MappedFile {
         }
         (bytes, count) = try Self.readAll(fd, path: path)
         isMapped = false
+    }
+
+    /// Tells the kernel the pages before `offset` are no longer needed, so reading a large file
+    /// keeps resident memory flat (the pages are read again from the file if ever touched).
+    func release(upTo offset: Int) {
+        guard isMapped, let bytes, offset - released >= Self.releaseStep else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = offset / page * page
+        guard end > released else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: bytes + released), end - released, MADV_DONTNEED)
+        released = end
     }
 
     /// A copy of `content`, for input that is already in memory.

@@ -46,14 +46,10 @@ enum ImportStore {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM main.\(table)") ?? 0
     }
 
-    /// Every customer id with its row key, for resolving `customer_id` columns.
-    static func customerKeys(_ db: Database) throws -> [String: Int64] {
-        var keys: [String: Int64] = [:]
-        keys.reserveCapacity(try count(db, table: "customers"))
-        let cursor = try Row.fetchCursor(db, sql: "SELECT id, pk FROM customers")
-        while let row = try cursor.next() {
-            keys[row[0]] = row[1]
-        }
-        return keys
+    /// Calls `body` with every customer id (as bytes, valid during the call) and row key.
+    static func forEachCustomerKey(_ db: Database, _ body: (UnsafeBufferPointer<UInt8>, Int64) -> Void) throws {
+        let statement = try RawStatement(db, sql: "SELECT id, pk FROM customers")
+        while try statement.step() { body(statement.textBytes(0), statement.int64(1)) }
     }
+
 }
