@@ -23,21 +23,27 @@ enum ActivityDigest {
     }
 
     static func encode(orders: [OrderEntry]) -> Data {
-        var data = Data(capacity: orders.count * orderEntrySize)
-        for entry in orders {
-            append(entry.time, to: &data)
-            append(entry.amount, to: &data)
-            append(entry.quantity, to: &data)
-            append(entry.category, to: &data)
+        var data = Data(count: orders.count * orderEntrySize)
+        data.withUnsafeMutableBytes { bytes in
+            for (index, entry) in orders.enumerated() {
+                let offset = index * orderEntrySize
+                bytes.storeBytes(of: entry.time.littleEndian, toByteOffset: offset, as: Int64.self)
+                bytes.storeBytes(of: entry.amount.littleEndian, toByteOffset: offset + 8, as: Int64.self)
+                bytes.storeBytes(of: entry.quantity.littleEndian, toByteOffset: offset + 16, as: Int32.self)
+                bytes.storeBytes(of: entry.category.littleEndian, toByteOffset: offset + 20, as: Int32.self)
+            }
         }
         return data
     }
 
     static func encode(interactions: [InteractionEntry]) -> Data {
-        var data = Data(capacity: interactions.count * interactionEntrySize)
-        for entry in interactions {
-            append(entry.time, to: &data)
-            append(entry.kind, to: &data)
+        var data = Data(count: interactions.count * interactionEntrySize)
+        data.withUnsafeMutableBytes { bytes in
+            for (index, entry) in interactions.enumerated() {
+                let offset = index * interactionEntrySize
+                bytes.storeBytes(of: entry.time.littleEndian, toByteOffset: offset, as: Int64.self)
+                bytes.storeBytes(of: entry.kind.littleEndian, toByteOffset: offset + 8, as: Int32.self)
+            }
         }
         return data
     }
@@ -59,10 +65,6 @@ enum ActivityDigest {
             body(InteractionEntry(time: load(bytes, offset), kind: load(bytes, offset + 8)))
             offset += interactionEntrySize
         }
-    }
-
-    private static func append<T: FixedWidthInteger>(_ value: T, to data: inout Data) {
-        withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
     }
 
     private static func load<T: FixedWidthInteger>(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> T {
