@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "crm", targets: ["crm"]),
         .library(name: "CRMCore", targets: ["CRMCore"]),
         .library(name: "LuaBridge", targets: ["LuaBridge"]),
+        .executable(name: "luabridge-bench", targets: ["LuaBridgeBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,6 +36,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `swift run -c release luabridge-bench`: calls per second of the hot path (bench/README.md).
+        .executableTarget(name: "LuaBridgeBenchmark", dependencies: ["LuaBridge"]),
         .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge"]),
         .testTarget(name: "CRMCoreTests", dependencies: ["CRMCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["CRMCore"]),

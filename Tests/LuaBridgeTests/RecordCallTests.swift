@@ -70,41 +70,4 @@ struct RecordCallTests {
         #expect(counts == 66_666)
         #expect(state.memoryInUse < memoryBefore + (1 << 20))
     }
-
-    /// Measures the hot path; run with
-    /// `LUABRIDGE_BENCH=1 swift test -c release --filter RecordCallTests/benchmark`.
-    /// Reports the cost, asserts only the results (never a timed test).
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["LUABRIDGE_BENCH"] != nil))
-    func benchmark() throws {
-        let state = try LuaState(name: "plugins/bench.lua")
-        let classify = try #require(
-            try state.run(
-                """
-                return function(c, p) if c.order_count == 0 then return "No" end return "Yes", "reason" end
-                """
-            ).first?.functionValue)
-        let names = ["order_count", "monetary", "recency_days", "aov", "first_order", "last_order", "city", "tier"]
-        let customer = try state.makeRecord(fields: names)
-        let params = try state.makeRecord(fields: ["bins"])
-        params.set(0, Int64(5))
-        let calls = 1_000_000
-        let (yes, seconds) = try state.perform { state throws(LuaError) -> (Int, Double) in
-            var yes = 0
-            let start = DispatchTime.now().uptimeNanoseconds
-            for index in 0 ..< calls {
-                customer.set(0, Int64(index & 3))
-                customer.set(1, Double(index))
-                customer.set(2, Int64(index % 365))
-                customer.set(3, 42.5)
-                customer.set(4, Int64(19_000))
-                customer.set(5, Int64(19_500))
-                customer.set(6, index & 1 == 0 ? "Berlin" : "Lisbon")
-                customer.set(7, "gold")
-                if try state.call(classify, record: customer, context: params).0 == "Yes" { yes += 1 }
-            }
-            return (yes, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        print("LuaBridge record call: \(seconds / Double(calls) * 1e9) ns per call (8 fields written)")
-        #expect(yes == calls / 4 * 3)
-    }
 }
