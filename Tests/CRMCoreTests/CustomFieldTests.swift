@@ -128,6 +128,12 @@ struct CustomFieldTests {
         #expect(throws: CRMError.self) {
             try CustomerFilter(expression: "industy = 'Retail'").matches(database: setup.database, catalog: setup.catalog, asOf: Plugins.asOf)
         }
+        // Customers without orders have no recency: ordering nil is false, as in SQL.
+        let recent = CustomerFilter(expression: "recency_days < 3")
+        #expect(try recent.matches(database: setup.database, catalog: setup.catalog, asOf: Plugins.asOf) == ["1", "2", "5"])
+        #expect(throws: CRMError.self) {
+            try CustomerFilter(expression: "recency_days + nil_value").matches(database: setup.database, catalog: setup.catalog, asOf: Plugins.asOf)
+        }
     }
 
     @Test("changing a field's enum values reports the stored values that no longer fit, and keeps them")

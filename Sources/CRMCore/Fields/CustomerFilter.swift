@@ -5,7 +5,8 @@ import LuaBridge
 ///
 /// Field names are plain identifiers (`industry`, `vip_level`, `order_count`); `=` may be
 /// written for `==`; `and`, `or`, `not`, comparisons, arithmetic, `string` and `math` work as
-/// in Lua. An unknown name is an error rather than a silent nil.
+/// in Lua, except that ordering a missing value (`<`, `>` … with nil) is false, as in SQL. An
+/// unknown name is an error rather than a silent nil.
 public struct CustomerFilter {
     let expression: String
 
@@ -30,7 +31,16 @@ public struct CustomerFilter {
           if not chunk then error(message, 0) end
           return function(c)
             current = c
-            if chunk() then return "1" end
+            local ok, result = pcall(chunk)
+            if not ok then
+              -- As in SQL, ordering a missing value (nil) against anything is simply false.
+              if type(result) == "string" and result:find("attempt to compare", 1, true)
+                and result:find("nil", 1, true) then
+                return nil
+              end
+              error(result, 0)
+            end
+            if result then return "1" end
             return nil
           end
         end
