@@ -11,45 +11,36 @@ enum MembershipStore {
         return segments
     }
 
-    /// Writes the memberships that changed and one transition per change.
+    /// Writes the memberships that changed and one transition per change, 100 rows per statement.
     static func apply(
         _ db: Database, changes: [(classification: Classification, from: String?)], segmentation: String, runID: Int64,
         asOf: Timestamp
     ) throws {
-        let upsert = try RawStatement(
-            db,
-            sql: """
-                INSERT INTO memberships(segmentation, customer_pk, segment, reason, since_run, since_as_of)
-                VALUES (?, ?, ?, ?, ?, ?)
+        let memberships = BatchedInsert(
+            db, prefix: "INSERT INTO memberships(segmentation, customer_pk, segment, reason, since_run, since_as_of) VALUES",
+            width: 6,
+            suffix: """
                 ON CONFLICT(segmentation, customer_pk) DO UPDATE SET
                     segment = excluded.segment, reason = excluded.reason,
                     since_run = excluded.since_run, since_as_of = excluded.since_as_of
                 """)
-        let transition = try RawStatement(
-            db,
-            sql: """
-                INSERT INTO transitions(run_id, segmentation, customer_pk, from_segment, to_segment, as_of, reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-        let instant = asOf.microsecondsSinceEpoch
+        let transitions = BatchedInsert(
+            db, prefix: "INSERT INTO transitions(run_id, segmentation, customer_pk, from_segment, to_segment, as_of, reason) VALUES",
+            width: 7)
+        let instant = BatchedInsert.Value.integer(asOf.microsecondsSinceEpoch)
+        let name = BatchedInsert.Value.text(segmentation)
+        let run = BatchedInsert.Value.integer(runID)
         for change in changes {
             let item = change.classification
-            upsert.bind(1, segmentation)
-            upsert.bind(2, item.customerPK)
-            upsert.bind(3, item.segment)
-            upsert.bind(4, item.reason)
-            upsert.bind(5, runID)
-            upsert.bind(6, instant)
-            try upsert.execute()
-            transition.bind(1, runID)
-            transition.bind(2, segmentation)
-            transition.bind(3, item.customerPK)
-            transition.bind(4, change.from)
-            transition.bind(5, item.segment)
-            transition.bind(6, instant)
-            transition.bind(7, item.reason)
-            try transition.execute()
+            let reason = item.reason.map(BatchedInsert.Value.text) ?? .null
+            try memberships.append([name, .integer(item.customerPK), .text(item.segment), reason, run, instant])
+            try transitions.append([
+                run, name, .integer(item.customerPK), change.from.map(BatchedInsert.Value.text) ?? .null, .text(item.segment),
+                instant, reason,
+            ])
         }
+        try memberships.flush()
+        try transitions.flush()
     }
 
     static func recordSizes(_ db: Database, runID: Int64, segmentation: String, sizes: [String: Int]) throws {
