@@ -10,7 +10,7 @@ struct ProfileBuilder {
         var table = ProfileTable(asOf: asOf, currencyScale: currencyScale, interactionKinds: interactionKinds)
         let rows = try source.activity(kinds: interactionKinds)
         var scratch = Scratch()
-        var counts = [UInt32](repeating: 0, count: interactionKinds.count * ProfileTable.windows.count)
+        var counts = [UInt16](repeating: 0, count: interactionKinds.count * ProfileTable.windows.count)
         while let row = try rows.next() {
             for index in counts.indices { counts[index] = 0 }
             var lastInteraction: Int64?
@@ -33,15 +33,17 @@ struct ProfileBuilder {
             createdAt: nil)
         var scratch = Scratch()
         builder.append(
-            customer, orders: [], counts: [UInt32](repeating: 0, count: interactionKinds.count * ProfileTable.windows.count),
+            customer, orders: [], counts: [UInt16](repeating: 0, count: interactionKinds.count * ProfileTable.windows.count),
             lastInteraction: nil, to: &table, scratch: &scratch)
         return table
     }
 
-    private func count(_ occurredAt: Int64, kind: Int, into counts: inout [UInt32]) {
+    private func count(_ occurredAt: Int64, kind: Int, into counts: inout [UInt16]) {
         let age = asOf.microsecondsSinceEpoch - occurredAt
         for (window, days) in ProfileTable.windows.enumerated() where age < Int64(days) * 86_400_000_000 {
-            counts[kind * ProfileTable.windows.count + window] += 1
+            // Saturates at 65,535 a window: more interactions than that change no rule.
+            let slot = kind * ProfileTable.windows.count + window
+            if counts[slot] < .max { counts[slot] += 1 }
         }
     }
 
@@ -56,7 +58,7 @@ struct ProfileBuilder {
     }
 
     private func append(
-        _ customer: ProfileQueries.CustomerRow, orders: [ProfileQueries.OrderRow], counts: [UInt32],
+        _ customer: ProfileQueries.CustomerRow, orders: [ProfileQueries.OrderRow], counts: [UInt16],
         lastInteraction: Int64?, to table: inout ProfileTable, scratch: inout Scratch
     ) {
         table.pks.append(customer.pk)

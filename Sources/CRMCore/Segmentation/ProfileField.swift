@@ -30,8 +30,8 @@ public struct ProfileField: Sendable {
         }
         for (windowIndex, days) in ProfileTable.windows.enumerated() {
             fields.append(ProfileField(name: "interactions_\(days)d", summary: "interactions of any kind in the last \(days) days") { table, customer in
-                var total: UInt32 = 0
-                for kind in kinds.indices { total += table.interactions(customer: customer, kind: kind, window: windowIndex) }
+                var total = 0
+                for kind in kinds.indices { total += Int(table.interactions(customer: customer, kind: kind, window: windowIndex)) }
                 return .integer(Int64(total))
             })
         }

@@ -39,7 +39,7 @@ public struct ProfileTable: Sendable {
     var topCategories: [String?] = []
     var categoryCount: [Int16] = []
     /// Interaction counts: customer-major, then kind, then window.
-    var interactionCounts: [UInt32] = []
+    var interactionCounts: [UInt16] = []
     /// UTC days since the last interaction; -1 without interactions.
     var daysSinceLastInteraction: [Int32] = []
     /// Custom fields declared by plugins: names, and per field one value per customer
@@ -74,7 +74,7 @@ public struct ProfileTable: Sendable {
     /// Index of the customer with this id, by linear search (for tests and single lookups).
     public func index(of id: String) -> Int? { ids.firstIndex(of: id) }
 
-    func interactions(customer: Int, kind: Int, window: Int) -> UInt32 {
+    func interactions(customer: Int, kind: Int, window: Int) -> UInt16 {
         interactionCounts[(customer * interactionKinds.count + kind) * Self.windows.count + window]
     }
 

@@ -89,10 +89,14 @@ public struct SegmentationEngine {
     ) throws -> SegmentationOutcome {
         let inputs = try PopulationInputs(needs: segmentation, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
         var luaTime = Duration.zero
-        var classifications: [Classification] = []
-        classifications.reserveCapacity(profiles.count)
-        let declared = Set(segmentation.segments)
+        let current = try database.read { db in try MembershipStore.current(db, segmentation: segmentation.name) }
+        let declared = Dictionary(uniqueKeysWithValues: segmentation.segments.enumerated().map { ($1, $0) })
         let name = segmentation.name
+        // Counted as they come: only the customers who move keep their reason in memory.
+        var customers = 0
+        var counts = [Int](repeating: 0, count: segmentation.segments.count)
+        var matrix: [String: [Int]] = [:]
+        var changes: [(classification: Classification, from: String?)] = []
         try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: name, functionName: "classify").run(
             function: segmentation.classify, wrapperSource: Self.wrapperSource, luaTime: &luaTime
         ) { customer, segment, reason throws(SegmentationError) in
@@ -102,23 +106,21 @@ public struct SegmentationEngine {
                     segmentation: name, file: plugin.file, function: "classify", customerID: id,
                     message: "returned no segment; expected one of: \(segmentation.segments.joined(separator: ", "))")
             }
-            guard declared.contains(segment) else {
+            guard let index = declared[segment] else {
                 throw SegmentationError(
                     segmentation: name, file: plugin.file, function: "classify", customerID: id,
                     message: "returned \"\(segment)\", which is not a declared segment (declared: \(segmentation.segments.joined(separator: ", ")))")
             }
-            classifications.append(Classification(customerPK: profiles.pks[customer], segment: segment, reason: reason))
+            customers += 1
+            counts[index] += 1
+            let pk = profiles.pks[customer]
+            let previous = current[pk]
+            matrix[previous ?? "", default: [Int](repeating: 0, count: counts.count)][index] += 1
+            if previous != segment {
+                changes.append((Classification(customerPK: pk, segment: segment, reason: reason), previous))
+            }
         }
-        let current = try database.read { db in try MembershipStore.current(db, segmentation: segmentation.name) }
-        var matrix: [String: [String: Int]] = [:]
-        var changes: [(classification: Classification, from: String?)] = []
-        var sizes: [String: Int] = [:]
-        for item in classifications {
-            let previous = current[item.customerPK]
-            matrix[previous ?? "", default: [:]][item.segment, default: 0] += 1
-            sizes[item.segment, default: 0] += 1
-            if previous != item.segment { changes.append((item, previous)) }
-        }
+        let sizes = Dictionary(uniqueKeysWithValues: zip(segmentation.segments, counts))
         var runID: Int64?
         if !dryRun {
             runID = try database.write { db in
@@ -132,14 +134,18 @@ public struct SegmentationEngine {
                     run: Run(
                         id: id, kind: "segmentation", subject: segmentation.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
                         durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "succeeded",
-                        rowsRead: classifications.count, inserted: changes.count { $0.from == nil },
+                        rowsRead: customers, inserted: changes.count { $0.from == nil },
                         updated: changes.count { $0.from != nil }, rejected: 0, error: nil))
                 return id
             }
         }
         return SegmentationOutcome(
             segmentation: segmentation.name, plugin: identity(plugin), runID: runID, asOf: profiles.asOf,
-            customers: classifications.count, sizes: segmentation.segments.map { ($0, sizes[$0] ?? 0) },
-            changed: changes.count, matrix: matrix, duration: ContinuousClock.now - start, luaDuration: luaTime)
+            customers: customers, sizes: segmentation.segments.map { ($0, sizes[$0] ?? 0) },
+            changed: changes.count,
+            matrix: matrix.mapValues { row in
+                Dictionary(uniqueKeysWithValues: zip(segmentation.segments, row).filter { $0.1 > 0 })
+            },
+            duration: ContinuousClock.now - start, luaDuration: luaTime)
     }
 }
