@@ -15,11 +15,11 @@ public struct ProfileTable: Sendable {
 
     var pks: [Int64] = []
     public internal(set) var ids: [String] = []
-    var city: [String?] = []
-    var industry: [String?] = []
-    var companySize: [String?] = []
-    var gender: [String?] = []
-    var occupation: [String?] = []
+    var city = TextColumn()
+    var industry = TextColumn()
+    var companySize = TextColumn()
+    var gender = TextColumn()
+    var occupation = TextColumn()
     /// Whole years of age at as-of; -1 when the birth date is unknown or not a date.
     var ageYears: [Int16] = []
     /// Days from sign-up (or the first order when sign-up is unknown) to as-of; -1 if unknown.
@@ -36,7 +36,7 @@ public struct ProfileTable: Sendable {
     var medianDaysBetweenOrders: [Float] = []
     var lastDaysBetweenOrders: [Float] = []
     var orders365d: [Int32] = []
-    var topCategories: [String?] = []
+    var topCategories = TextColumn()
     var categoryCount: [Int16] = []
     /// Interaction counts: customer-major, then kind, then window.
     var interactionCounts: [UInt16] = []

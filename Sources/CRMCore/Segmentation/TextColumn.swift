@@ -1,0 +1,30 @@
+/// A column of texts that repeat from customer to customer (cities, industries, category
+/// lists): each distinct text is stored once and customers hold a 4-byte code, which keeps a
+/// million-customer profile within its memory budget.
+struct TextColumn: Sendable {
+    private var codes: [Int32] = []
+    private var texts: [String] = []
+    private var codeOfText: [String: Int32] = [:]
+
+    mutating func append(_ text: String?) {
+        guard let text else {
+            codes.append(-1)
+            return
+        }
+        if let code = codeOfText[text] {
+            codes.append(code)
+            return
+        }
+        let code = Int32(texts.count)
+        texts.append(text)
+        codeOfText[text] = code
+        codes.append(code)
+    }
+
+    subscript(row: Int) -> String? {
+        let code = codes[row]
+        return code < 0 ? nil : texts[Int(code)]
+    }
+
+    var count: Int { codes.count }
+}
