@@ -35,24 +35,36 @@ public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Reads stored JSON back as `type`; nil when it does not fit the type (any more).
+    ///
+    /// Profile builds decode every stored value of every customer, so the forms crm writes are
+    /// read directly; only a string with escapes goes through `JSONSerialization`.
     static func decode(json: String, as type: FieldType) -> FieldValue? {
-        guard let data = json.data(using: .utf8),
-            let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        else { return nil }
-        switch (type, object) {
-        case (.string, let text as String), (.enumeration, let text as String):
-            return .string(text)
-        case (.date, let text as String):
-            return (try? CalendarDate.parse(text)).map(FieldValue.date)
-        case (.boolean, let number as NSNumber) where json == "true" || json == "false":
-            return .boolean(number.boolValue)
-        case (.integer, _):
+        switch type {
+        case .string, .enumeration:
+            return string(json: json).map(FieldValue.string)
+        case .date:
+            return string(json: json).flatMap { try? CalendarDate.parse($0) }.map(FieldValue.date)
+        case .boolean:
+            return json == "true" ? .boolean(true) : json == "false" ? .boolean(false) : nil
+        case .integer:
             return Int64(json).map(FieldValue.integer)
-        case (.decimal, _):
+        case .decimal:
             return FieldValue.isDecimal(json) ? .decimal(json) : nil
-        default:
-            return nil
         }
+    }
+
+    /// The text of a JSON string literal; nil for anything else.
+    private static func string(json: String) -> String? {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        let plain: Bool? = json.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.count >= 2, bytes.first == quote, bytes.last == quote else { return false }
+            return !bytes[1..<(bytes.count - 1)].contains { $0 == quote || $0 == backslash || $0 < 0x20 }
+        }
+        if plain == true { return String(json.dropFirst().dropLast()) }
+        guard let data = json.data(using: .utf8),
+            let text = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) as? String
+        else { return nil }
+        return text
     }
 
     /// The stored JSON as the text a user would type, whatever its type (for reports).

@@ -57,11 +57,6 @@ public struct ProfileTable: Sendable {
         }
     }
 
-    /// Row index of each customer key.
-    func indexByKey() -> [Int64: Int] {
-        Dictionary(uniqueKeysWithValues: pks.enumerated().map { ($1, $0) })
-    }
-
     init(asOf: Timestamp, currencyScale: Int, interactionKinds: [String]) {
         self.asOf = asOf
         self.currencyScale = currencyScale

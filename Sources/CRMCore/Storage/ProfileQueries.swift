@@ -93,17 +93,17 @@ extension CRMDatabase {
         return try read { db in
             var table = try ProfileBuilder(asOf: asOf, currencyScale: scale, interactionKinds: interactionKinds)
                 .build(from: ProfileQueries(db: db, asOf: asOf))
-            let stored = try FieldStore.values(db, fields: fields.map(\.name))
-            let rows = table.indexByKey()
-            for field in fields {
-                let fallback = field.definition.defaultValue?.profileValue ?? .missing
-                var values = [ProfileValue](repeating: fallback, count: table.count)
-                for (pk, json) in stored[field.name] ?? [:] {
-                    guard let row = rows[pk] else { continue }
-                    values[row] = FieldValue.decode(json: json, as: field.definition.type)?.profileValue ?? .missing
-                }
-                table.setCustomField(field.name, values: values)
+            // Stored values arrive in customer-key order, as the table's rows are.
+            var columns = fields.map { field in
+                [ProfileValue](repeating: field.definition.defaultValue?.profileValue ?? .missing, count: table.count)
             }
+            var row = 0
+            try FieldStore.forEachValue(db, fields: fields.map(\.name)) { pk, field, json in
+                while row < table.count && table.pks[row] < pk { row += 1 }
+                guard row < table.count, table.pks[row] == pk else { return }
+                columns[field][row] = FieldValue.decode(json: json, as: fields[field].definition.type)?.profileValue ?? .missing
+            }
+            for (field, values) in zip(fields, columns) { table.setCustomField(field.name, values: values) }
             return table
         }
     }
