@@ -81,6 +81,54 @@ struct SegmentationEngineTests {
         #expect(try database.runs().count == runsBefore)
     }
 
+    @Test("customers in a segment the plugin no longer declares move out of it, with its name in their history")
+    func renamedSegment() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let folder = try Plugins.folder(in: sandbox, ["tiny.lua": Self.plugin(Self.buyerOrProspect)])
+        _ = try engine(database, folder).run(["tiny"], asOf: Plugins.asOf)
+        // Version 2 calls prospects "Lead" and gives no reason for them.
+        try Self.plugin(
+            """
+            if c.order_count > 0 then return "Buyer", c.order_count .. " orders" end
+                    return "Lead"
+            """, segments: "\"Buyer\", \"Lead\"", version: "2.0.0"
+        ).write(toFile: folder + "/tiny.lua", atomically: true, encoding: .utf8)
+        let outcome = try #require(try engine(database, folder).run(["tiny"], asOf: Plugins.asOf).first?.get())
+        #expect(outcome.changed == 3)
+        #expect(outcome.matrix["Prospect"] == ["Lead": 3])
+        #expect(outcome.matrix["Buyer"] == ["Buyer": 17])
+        #expect(try database.members(segmentation: "tiny", segment: "Prospect").isEmpty)
+        let leads = try database.members(segmentation: "tiny", segment: "Lead")
+        #expect(leads.count == 3 && leads.allSatisfy { $0.reason == nil })
+        let history = try database.transitions(customerID: try #require(leads.first?.customerID))
+        #expect(history.map(\.from) == [nil, "Prospect"])
+        #expect(history.map(\.reason) == ["no orders", nil])
+        #expect(try database.runs().first?.updated == 3)
+        // Each reason belongs to its own customer: the buyers' history says what their membership says.
+        for buyer in try database.members(segmentation: "tiny", segment: "Buyer") {
+            #expect(buyer.reason?.hasSuffix(" orders") == true)
+            #expect(try database.transitions(customerID: buyer.customerID).map(\.reason) == [buyer.reason])
+        }
+        #expect(Set(try database.members(segmentation: "tiny", segment: "Buyer").map(\.reason)).count > 1)
+    }
+
+    @Test("the compact change list gives back each change's segments and reason, absent reasons included")
+    func changeList() {
+        var changes = SegmentChanges(declared: ["A", "B"])
+        let old = changes.code(of: "Retired")
+        #expect(old == 2 && changes.code(of: "A") == 0)
+        let reasons: [String?] = ["first", nil, "", "Zoë: 3 orders", nil, nil, "last"]
+        for (row, reason) in reasons.enumerated() {
+            changes.append(row: row * 10, from: row.isMultiple(of: 2) ? SegmentChanges.none : old, to: Int16(row % 2), reason: reason)
+        }
+        #expect(changes.count == reasons.count)
+        #expect((0..<changes.count).map(changes.reason) == reasons)
+        #expect(changes.rows == [0, 10, 20, 30, 40, 50, 60])
+        #expect(changes.from.map(changes.name) == [nil, "Retired", nil, "Retired", nil, "Retired", nil])
+        #expect(changes.updates == 3)
+    }
+
     @Test("a runtime error names file, line, function and customer, and keeps the previous memberships")
     func runtimeErrorKeepsMemberships() throws {
         let sandbox = try Sandbox()

@@ -22,10 +22,3 @@ public struct Transition: Sendable, Equatable, Codable {
     public var asOf: Timestamp
     public var reason: String?
 }
-
-/// One customer's new classification, as a run computed it.
-struct Classification: Sendable, Equatable {
-    let customerPK: Int64
-    let segment: String
-    let reason: String?
-}

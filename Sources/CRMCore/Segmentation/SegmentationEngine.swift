@@ -89,35 +89,36 @@ public struct SegmentationEngine {
     ) throws -> SegmentationOutcome {
         let inputs = try PopulationInputs(needs: segmentation, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
         var luaTime = Duration.zero
-        let current = try database.read { db in try MembershipStore.current(db, segmentation: segmentation.name) }
+        var changes = SegmentChanges(declared: segmentation.segments)
+        let current = try database.read { db in
+            try MembershipStore.current(db, segmentation: segmentation.name, pks: profiles.pks, changes: &changes)
+        }
         let declared = Dictionary(uniqueKeysWithValues: segmentation.segments.enumerated().map { ($1, $0) })
         let name = segmentation.name
         // Counted as they come: only the customers who move keep their reason in memory.
         var customers = 0
         var counts = [Int](repeating: 0, count: segmentation.segments.count)
-        var matrix: [String: [Int]] = [:]
-        var changes: [(classification: Classification, from: String?)] = []
+        // Customers by previous segment (row 0: none, row 1 + code: that segment) and new segment.
+        var matrix = [[Int]](repeating: counts, count: changes.names.count + 1)
         try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: name, functionName: "classify").run(
             function: segmentation.classify, wrapperSource: Self.wrapperSource, luaTime: &luaTime
         ) { customer, segment, reason throws(SegmentationError) in
-            let id = profiles.ids[customer]
             guard let segment else {
                 throw SegmentationError(
-                    segmentation: name, file: plugin.file, function: "classify", customerID: id,
+                    segmentation: name, file: plugin.file, function: "classify", customerID: profiles.ids[customer],
                     message: "returned no segment; expected one of: \(segmentation.segments.joined(separator: ", "))")
             }
             guard let index = declared[segment] else {
                 throw SegmentationError(
-                    segmentation: name, file: plugin.file, function: "classify", customerID: id,
+                    segmentation: name, file: plugin.file, function: "classify", customerID: profiles.ids[customer],
                     message: "returned \"\(segment)\", which is not a declared segment (declared: \(segmentation.segments.joined(separator: ", ")))")
             }
             customers += 1
             counts[index] += 1
-            let pk = profiles.pks[customer]
-            let previous = current[pk]
-            matrix[previous ?? "", default: [Int](repeating: 0, count: counts.count)][index] += 1
-            if previous != segment {
-                changes.append((Classification(customerPK: pk, segment: segment, reason: reason), previous))
+            let previous = current[customer]
+            matrix[Int(previous) + 1][index] += 1
+            if previous != Int16(index) {
+                changes.append(row: customer, from: previous, to: Int16(index), reason: reason)
             }
         }
         let sizes = Dictionary(uniqueKeysWithValues: zip(segmentation.segments, counts))
@@ -127,15 +128,16 @@ public struct SegmentationEngine {
                 let id = try RunLog.begin(
                     db, kind: "segmentation", subject: segmentation.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
                     plugin: identity(plugin))
-                try MembershipStore.apply(db, changes: changes, segmentation: segmentation.name, runID: id, asOf: profiles.asOf)
-                if !changes.isEmpty { try MembershipStore.recordSizes(db, runID: id, segmentation: segmentation.name, sizes: sizes) }
+                try MembershipStore.apply(
+                    db, changes: changes, pks: profiles.pks, segmentation: segmentation.name, runID: id, asOf: profiles.asOf)
+                if changes.count > 0 { try MembershipStore.recordSizes(db, runID: id, segmentation: segmentation.name, sizes: sizes) }
                 try RunLog.finish(
                     db,
                     run: Run(
                         id: id, kind: "segmentation", subject: segmentation.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
                         durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "succeeded",
-                        rowsRead: customers, inserted: changes.count { $0.from == nil },
-                        updated: changes.count { $0.from != nil }, rejected: 0, error: nil))
+                        rowsRead: customers, inserted: changes.count - changes.updates,
+                        updated: changes.updates, rejected: 0, error: nil))
                 return id
             }
         }
@@ -143,9 +145,10 @@ public struct SegmentationEngine {
             segmentation: segmentation.name, plugin: identity(plugin), runID: runID, asOf: profiles.asOf,
             customers: customers, sizes: segmentation.segments.map { ($0, sizes[$0] ?? 0) },
             changed: changes.count,
-            matrix: matrix.mapValues { row in
-                Dictionary(uniqueKeysWithValues: zip(segmentation.segments, row).filter { $0.1 > 0 })
-            },
+            matrix: Dictionary(
+                uniqueKeysWithValues: matrix.enumerated().filter { $0.element.contains { $0 > 0 } }.map { from, row in
+                    (from == 0 ? "" : changes.names[from - 1], Dictionary(uniqueKeysWithValues: zip(segmentation.segments, row).filter { $0.1 > 0 }))
+                }),
             duration: ContinuousClock.now - start, luaDuration: luaTime)
     }
 }

@@ -2,19 +2,33 @@ import GRDB
 
 /// Reads and writes memberships, transitions and segment sizes.
 enum MembershipStore {
-    /// Current segment by customer key for one segmentation.
-    static func current(_ db: Database, segmentation: String) throws -> [Int64: String] {
-        var segments: [Int64: String] = [:]
-        let statement = try RawStatement(db, sql: "SELECT customer_pk, segment FROM memberships WHERE segmentation = ?")
+    /// Each profile row's current segment, as a code of `changes` (`SegmentChanges.none` when
+    /// the customer has none). Memberships arrive in customer-key order, as the rows are.
+    static func current(_ db: Database, segmentation: String, pks: [Int64], changes: inout SegmentChanges) throws -> [Int16] {
+        var codes = [Int16](repeating: SegmentChanges.none, count: pks.count)
+        var known = changes.names.map { Array($0.utf8) }
+        let statement = try RawStatement(
+            db, sql: "SELECT customer_pk, segment FROM memberships WHERE segmentation = ? ORDER BY customer_pk")
         statement.bind(1, segmentation)
-        while try statement.step() { segments[statement.int64(0)] = statement.text(1) ?? "" }
-        return segments
+        var row = 0
+        while try statement.step() {
+            let pk = statement.int64(0)
+            while row < pks.count && pks[row] < pk { row += 1 }
+            guard row < pks.count, pks[row] == pk else { continue }
+            let segment = statement.textBytes(1)
+            if let index = known.firstIndex(where: { $0.elementsEqual(segment) }) {
+                codes[row] = Int16(index)
+            } else {
+                codes[row] = changes.code(of: String(decoding: segment, as: UTF8.self))
+                known.append(Array(segment))
+            }
+        }
+        return codes
     }
 
     /// Writes the memberships that changed and one transition per change, 100 rows per statement.
     static func apply(
-        _ db: Database, changes: [(classification: Classification, from: String?)], segmentation: String, runID: Int64,
-        asOf: Timestamp
+        _ db: Database, changes: SegmentChanges, pks: [Int64], segmentation: String, runID: Int64, asOf: Timestamp
     ) throws {
         let memberships = BatchedInsert(
             db, prefix: "INSERT INTO memberships(segmentation, customer_pk, segment, reason, since_run, since_as_of) VALUES",
@@ -30,14 +44,14 @@ enum MembershipStore {
         let instant = BatchedInsert.Value.integer(asOf.microsecondsSinceEpoch)
         let name = BatchedInsert.Value.text(segmentation)
         let run = BatchedInsert.Value.integer(runID)
-        for change in changes {
-            let item = change.classification
-            let reason = item.reason.map(BatchedInsert.Value.text) ?? .null
-            try memberships.append([name, .integer(item.customerPK), .text(item.segment), reason, run, instant])
-            try transitions.append([
-                run, name, .integer(item.customerPK), change.from.map(BatchedInsert.Value.text) ?? .null, .text(item.segment),
-                instant, reason,
-            ])
+        let segments = changes.names.map(BatchedInsert.Value.text)
+        for change in 0..<changes.count {
+            let customer = BatchedInsert.Value.integer(pks[Int(changes.rows[change])])
+            let reason = changes.reason(change).map(BatchedInsert.Value.text) ?? .null
+            let to = segments[Int(changes.to[change])]
+            let from = changes.from[change] == SegmentChanges.none ? BatchedInsert.Value.null : segments[Int(changes.from[change])]
+            try memberships.append([name, customer, to, reason, run, instant])
+            try transitions.append([run, name, customer, from, to, instant, reason])
         }
         try memberships.flush()
         try transitions.flush()
