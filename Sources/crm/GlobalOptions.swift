@@ -64,9 +64,9 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// Parses an `--as-of` value: ISO-8601 instant or date; now when absent.
 func parseAsOf(_ text: String?) throws -> Timestamp {
     guard let text else { return Timestamp.now() }
-    do {
+    do throws(ValueError) {
         return try Timestamp.parse(text)
-    } catch let error as ValueError {
+    } catch {
         throw ValidationError("--as-of \(error.description)")
     }
 }

@@ -96,6 +96,34 @@ struct ProfileTests {
         #expect(try value(table, "average_order_value", "2") == .number(176))
     }
 
+    @Test("top categories: by order count, ties by name, at most three, each customer's own list")
+    func topCategories() throws {
+        let sandbox = try Sandbox()
+        let database = try sandbox.database()
+        let importer = Importer(database: database)
+        _ = try importer.importFile(.customers, path: try sandbox.file("customers.csv", "id,name\nx,X\ny,Y\nz,Z\nw,W\nv,V\n"))
+        // x: Garden 2, then Home, Office, Toys 1 each; y: Toys 3, Home 1; z: Home 3, Toys 1 (the
+        // same two categories as y, the other way round); w: no category; v: none ordered.
+        let orders = [
+            ("x", "Toys"), ("x", "Garden"), ("x", "Office"), ("x", "Garden"), ("x", "Home"),
+            ("y", "Toys"), ("y", "Home"), ("y", "Toys"), ("y", "Toys"),
+            ("z", "Home"), ("z", "Toys"), ("z", "Home"), ("z", "Home"), ("w", ""),
+        ]
+        let lines = orders.enumerated().map { index, order in
+            "\(index + 1),\(order.0),2024-06-\(10 + index)T12:00:00Z,\(order.1),10.00"
+        }
+        let csv = "id,customer_id,ordered_at,category,amount\n" + lines.joined(separator: "\n") + "\n"
+        _ = try importer.importFile(.orders, path: try sandbox.file("orders.csv", csv))
+        let table = try database.profiles(asOf: Self.asOf)
+        #expect(try value(table, "top_categories", "x") == .text("Garden,Home,Office"))
+        #expect(try value(table, "category_count", "x") == .integer(4))
+        #expect(try value(table, "top_categories", "y") == .text("Toys,Home"))
+        #expect(try value(table, "top_categories", "z") == .text("Home,Toys"))
+        #expect(try value(table, "top_categories", "w") == .missing)
+        #expect(try value(table, "category_count", "w") == .integer(0))
+        #expect(try value(table, "top_categories", "v") == .missing)
+    }
+
     @Test("customer ids sort numerically when they are numbers, then as text")
     func idOrder() {
         let ids = ["10", "2", "b", "a", "007", "1"]

@@ -8,10 +8,11 @@ struct ProfileBuilder {
 
     func build(from source: ProfileQueries) throws -> ProfileTable {
         var table = ProfileTable(asOf: asOf, currencyScale: currencyScale, interactionKinds: interactionKinds)
-        let rows = try source.activity(kinds: interactionKinds)
-        var scratch = Scratch()
+        let scan = try source.activity(kinds: interactionKinds)
+        var scratch = Scratch(categories: scan.categories)
+        var row = ProfileQueries.ActivityRow()
         var counts = [UInt16](repeating: 0, count: interactionKinds.count * ProfileTable.windows.count)
-        while let row = try rows.next() {
+        while try scan.next(into: &row) {
             for index in counts.indices { counts[index] = 0 }
             var lastInteraction: Int64?
             for interaction in row.interactions {
@@ -31,7 +32,7 @@ struct ProfileBuilder {
         let customer = ProfileQueries.CustomerRow(
             pk: 0, id: "example", city: nil, industry: nil, companySize: nil, gender: nil, occupation: nil, birthDate: nil,
             createdAt: nil)
-        var scratch = Scratch()
+        var scratch = Scratch(categories: [])
         builder.append(
             customer, orders: [], counts: [UInt16](repeating: 0, count: interactionKinds.count * ProfileTable.windows.count),
             lastInteraction: nil, to: &table, scratch: &scratch)
@@ -53,8 +54,31 @@ struct ProfileBuilder {
 
     /// Buffers reused from customer to customer, so building a profile allocates little.
     struct Scratch {
+        /// Category names by code (`OrderRow.category`).
+        let categories: [String]
         var gaps: [Float] = []
-        var categories: [String: Int] = [:]
+        /// Orders per category code for the current customer, and the codes seen.
+        var perCategory: [Int]
+        var seen: [Int32] = []
+        /// Top-categories text codes in `ProfileTable.topCategories`, by packed category codes.
+        var topTexts: [Int64: Int32] = [:]
+
+        init(categories: [String]) {
+            self.categories = categories
+            perCategory = [Int](repeating: 0, count: categories.count)
+        }
+
+        mutating func reset() {
+            gaps.removeAll(keepingCapacity: true)
+            for code in seen { perCategory[Int(code)] = 0 }
+            seen.removeAll(keepingCapacity: true)
+        }
+
+        mutating func count(category code: Int32) {
+            guard code >= 0 else { return }
+            if perCategory[Int(code)] == 0 { seen.append(code) }
+            perCategory[Int(code)] += 1
+        }
     }
 
     private func append(
@@ -77,8 +101,7 @@ struct ProfileBuilder {
         var maxAmount: Int64 = 0
         var maxQuantity: Int64 = -1
         var lastYear: Int32 = 0
-        scratch.gaps.removeAll(keepingCapacity: true)
-        scratch.categories.removeAll(keepingCapacity: true)
+        scratch.reset()
         var previous: Int64?
         for order in orders {
             monetary += order.amount
@@ -87,7 +110,7 @@ struct ProfileBuilder {
             if order.orderedAt > yearAgo { lastYear += 1 }
             if let previous { scratch.gaps.append(Float(Double(order.orderedAt - previous) / Self.microsecondsPerDay)) }
             previous = order.orderedAt
-            if let category = order.category { scratch.categories[category, default: 0] += 1 }
+            scratch.count(category: order.category)
         }
         table.monetary.append(monetary)
         table.maxOrderAmount.append(maxAmount)
@@ -97,18 +120,37 @@ struct ProfileBuilder {
         table.lastDaysBetweenOrders.append(scratch.gaps.last ?? .nan)
         table.medianDaysBetweenOrders.append(median(&scratch.gaps))
         table.orders365d.append(lastYear)
-        table.topCategories.append(topCategories(scratch.categories))
-        table.categoryCount.append(Int16(clamping: scratch.categories.count))
+        appendTopCategories(to: &table, scratch: &scratch)
+        table.categoryCount.append(Int16(clamping: scratch.seen.count))
         table.interactionCounts.append(contentsOf: counts)
         table.daysSinceLastInteraction.append(lastInteraction.map(days(from:)) ?? -1)
     }
 
-    /// Up to three categories by order count (ties by name), comma-separated.
-    private func topCategories(_ counts: [String: Int]) -> String? {
-        if counts.isEmpty { return nil }
-        if counts.count == 1 { return counts.first?.key }
-        let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3).map(\.key)
-        return top.joined(separator: ",")
+    /// Up to three categories by order count (ties by name), comma-separated; each distinct
+    /// list is joined once.
+    private func appendTopCategories(to table: inout ProfileTable, scratch: inout Scratch) {
+        let seen = scratch.seen
+        guard !seen.isEmpty else {
+            table.topCategories.append(nil)
+            return
+        }
+        var top = seen
+        if top.count > 1 {
+            top.sort { a, b in
+                let (countA, countB) = (scratch.perCategory[Int(a)], scratch.perCategory[Int(b)])
+                return countA != countB ? countA > countB : scratch.categories[Int(a)] < scratch.categories[Int(b)]
+            }
+        }
+        // Three codes below 2^21 pack into one key; with more categories than that, no cache.
+        let packable = scratch.categories.count < 1 << 21
+        var key: Int64 = 0
+        for code in top.prefix(3) { key = key << 21 | Int64(code + 1) }
+        if packable, let text = scratch.topTexts[key] {
+            table.topCategories.append(code: text)
+            return
+        }
+        let code = table.topCategories.append(top.prefix(3).map { scratch.categories[Int($0)] }.joined(separator: ","))
+        if packable { scratch.topTexts[key] = code }
     }
 
     /// The median of `values` (sorted in place); NaN for none.

@@ -6,18 +6,27 @@ struct TextColumn: Sendable {
     private var texts: [String] = []
     private var codeOfText: [String: Int32] = [:]
 
-    mutating func append(_ text: String?) {
+    /// Appends `text` (nil: no value) and returns its code (-1 for nil).
+    @discardableResult
+    mutating func append(_ text: String?) -> Int32 {
         guard let text else {
             codes.append(-1)
-            return
+            return -1
         }
         if let code = codeOfText[text] {
             codes.append(code)
-            return
+            return code
         }
         let code = Int32(texts.count)
         texts.append(text)
         codeOfText[text] = code
+        codes.append(code)
+        return code
+    }
+
+    /// Appends a text already in the column, by the code `append(_:)` returned for it.
+    mutating func append(code: Int32) {
+        precondition(code < Int32(texts.count), "unknown text code \(code)")
         codes.append(code)
     }
 

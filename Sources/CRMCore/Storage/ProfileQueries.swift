@@ -14,72 +14,90 @@ struct ProfileQueries {
     }
 
     struct OrderRow {
-        let customerPK: Int64
         let orderedAt: Int64
         let amount: Int64
         let quantity: Int64?
-        let category: String?
-    }
-
-
-    /// A scan over one query's rows, decoded by `decode` straight from SQLite's C API.
-    final class Scan<Element> {
-        private let statement: RawStatement
-        private let decode: (RawStatement) -> Element
-
-        init(_ statement: RawStatement, decode: @escaping (RawStatement) -> Element) {
-            self.statement = statement
-            self.decode = decode
-        }
-
-        func next() throws -> Element? {
-            try statement.step() ? decode(statement) : nil
-        }
+        /// Index of the category in the scan's `categories`, or -1 for none.
+        let category: Int32
     }
 
     /// A customer with their orders and interactions up to as-of, from the activity digests.
+    /// One value is refilled for every customer, so the scan allocates no arrays per customer.
     struct ActivityRow {
-        let customer: CustomerRow
-        let orders: [OrderRow]
+        var customer = CustomerRow(
+            pk: 0, id: "", city: nil, industry: nil, companySize: nil, gender: nil, occupation: nil, birthDate: nil, createdAt: nil)
+        var orders: [OrderRow] = []
         /// Time and index of the kind in the scan's `kinds` (-1 for another kind).
-        let interactions: [(time: Int64, kind: Int)]
+        var interactions: [(time: Int64, kind: Int)] = []
     }
 
     /// Every customer created by as-of, in key order, with their digests decoded: one row per
     /// customer, however many orders they have.
-    func activity(kinds: [String]) throws -> Scan<ActivityRow> {
-        let labels = try ActivityStore.labels(db)
-        let kindIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
-        let labelKinds = labels.mapValues { kindIndex[$0] ?? -1 }
-        let limit = asOf.microsecondsSinceEpoch
-        let statement = try RawStatement(
-            db,
-            sql: """
-                SELECT c.pk, c.id, c.city, c.industry, c.company_size, c.gender, c.occupation, c.birth_date, c.created_at,
-                       a.orders, a.interactions
-                FROM customers c LEFT JOIN customer_activity a ON a.customer_pk = c.pk
-                WHERE c.created_at IS NULL OR c.created_at <= ? ORDER BY c.pk
-                """)
-        statement.bind(1, limit)
-        return Scan(statement) { row in
-            let pk = row.int64(0)
-            var orders: [OrderRow] = []
-            ActivityDigest.forEachOrder(row.blob(9)) { entry in
-                guard entry.time <= limit else { return }
-                orders.append(OrderRow(
-                    customerPK: pk, orderedAt: entry.time, amount: entry.amount,
-                    quantity: entry.quantity < 0 ? nil : Int64(entry.quantity), category: labels[entry.category]))
+    final class ActivityScan {
+        private let statement: RawStatement
+        private let limit: Int64
+        private let kindOfLabel: [Int]
+        private let categoryOfLabel: [Int32]
+        /// Category names, by the code `OrderRow.category` holds.
+        let categories: [String]
+
+        fileprivate init(_ db: Database, asOf: Timestamp, kinds: [String]) throws {
+            let labels = try ActivityStore.labels(db)
+            let size = Int(labels.keys.max() ?? 0) + 1
+            let kindIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
+            var kindOfLabel = [Int](repeating: -1, count: size)
+            var categoryOfLabel = [Int32](repeating: -1, count: size)
+            var categories: [String] = []
+            for (label, text) in labels.sorted(by: { $0.key < $1.key }) where label >= 0 {
+                kindOfLabel[Int(label)] = kindIndex[text] ?? -1
+                categoryOfLabel[Int(label)] = Int32(categories.count)
+                categories.append(text)
             }
-            var interactions: [(time: Int64, kind: Int)] = []
-            ActivityDigest.forEachInteraction(row.blob(10)) { entry in
-                guard entry.time <= limit else { return }
-                interactions.append((entry.time, labelKinds[entry.kind] ?? -1))
-            }
-            let customer = CustomerRow(
-                pk: pk, id: row.text(1) ?? "", city: row.text(2), industry: row.text(3), companySize: row.text(4),
-                gender: row.text(5), occupation: row.text(6), birthDate: row.text(7), createdAt: row.optionalInt64(8))
-            return ActivityRow(customer: customer, orders: orders, interactions: interactions)
+            self.kindOfLabel = kindOfLabel
+            self.categoryOfLabel = categoryOfLabel
+            self.categories = categories
+            limit = asOf.microsecondsSinceEpoch
+            statement = try RawStatement(
+                db,
+                sql: """
+                    SELECT c.pk, c.id, c.city, c.industry, c.company_size, c.gender, c.occupation, c.birth_date, c.created_at,
+                           a.orders, a.interactions
+                    FROM customers c LEFT JOIN customer_activity a ON a.customer_pk = c.pk
+                    WHERE c.created_at IS NULL OR c.created_at <= ? ORDER BY c.pk
+                    """)
+            statement.bind(1, limit)
         }
+
+        /// Refills `row` with the next customer; false when there are no more.
+        func next(into row: inout ActivityRow) throws -> Bool {
+            guard try statement.step() else { return false }
+            let limit = limit
+            row.orders.removeAll(keepingCapacity: true)
+            ActivityDigest.forEachOrder(statement.blob(9)) { entry in
+                guard entry.time <= limit else { return }
+                row.orders.append(OrderRow(
+                    orderedAt: entry.time, amount: entry.amount, quantity: entry.quantity < 0 ? nil : Int64(entry.quantity),
+                    category: code(entry.category, in: categoryOfLabel)))
+            }
+            row.interactions.removeAll(keepingCapacity: true)
+            ActivityDigest.forEachInteraction(statement.blob(10)) { entry in
+                guard entry.time <= limit else { return }
+                row.interactions.append((entry.time, Int(code(entry.kind, in: kindOfLabel))))
+            }
+            row.customer = CustomerRow(
+                pk: statement.int64(0), id: statement.text(1) ?? "", city: statement.text(2), industry: statement.text(3),
+                companySize: statement.text(4), gender: statement.text(5), occupation: statement.text(6),
+                birthDate: statement.text(7), createdAt: statement.optionalInt64(8))
+            return true
+        }
+
+        private func code<Code: BinaryInteger>(_ label: Int32, in codes: [Code]) -> Code {
+            label >= 0 && Int(label) < codes.count ? codes[Int(label)] : -1
+        }
+    }
+
+    func activity(kinds: [String]) throws -> ActivityScan {
+        try ActivityScan(db, asOf: asOf, kinds: kinds)
     }
 }
 
