@@ -9,6 +9,7 @@ struct ProfileBuilder {
     func build(from source: ProfileQueries) throws -> ProfileTable {
         var table = ProfileTable(asOf: asOf, currencyScale: currencyScale, interactionKinds: interactionKinds)
         let scan = try source.activity(kinds: interactionKinds)
+        table.reserveCapacity(scan.expectedCustomers)
         var scratch = Scratch(categories: scan.categories)
         var row = ProfileQueries.ActivityRow()
         var counts = [UInt16](repeating: 0, count: interactionKinds.count * ProfileTable.windows.count)

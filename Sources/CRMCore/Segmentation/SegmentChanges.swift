@@ -22,6 +22,15 @@ struct SegmentChanges {
 
     var count: Int { rows.count }
 
+    /// Makes room for `changes` changes (memory untouched until used is not resident).
+    mutating func reserveCapacity(_ changes: Int) {
+        rows.reserveCapacity(changes)
+        to.reserveCapacity(changes)
+        from.reserveCapacity(changes)
+        reasonEnds.reserveCapacity(changes)
+        reasonBytes.reserveCapacity(changes * 64)
+    }
+
     /// The code of `name`, adding it after the declared segments when it is new.
     mutating func code(of name: String) -> Int16 {
         if let index = names.firstIndex(of: name) { return Int16(index) }

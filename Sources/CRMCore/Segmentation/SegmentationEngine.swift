@@ -90,6 +90,7 @@ public struct SegmentationEngine {
         let inputs = try PopulationInputs(needs: segmentation, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
         var luaTime = Duration.zero
         var changes = SegmentChanges(declared: segmentation.segments)
+        changes.reserveCapacity(profiles.count)
         let current = try database.read { db in
             try MembershipStore.current(db, segmentation: segmentation.name, pks: profiles.pks, changes: &changes)
         }

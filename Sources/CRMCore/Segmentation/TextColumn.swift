@@ -36,4 +36,6 @@ struct TextColumn: Sendable {
     }
 
     var count: Int { codes.count }
+
+    mutating func reserveCapacity(_ rows: Int) { codes.reserveCapacity(rows) }
 }

@@ -40,6 +40,8 @@ struct ProfileQueries {
         private let categoryOfLabel: [Int32]
         /// Category names, by the code `OrderRow.category` holds.
         let categories: [String]
+        /// At least as many as the scan returns (the largest customer key).
+        let expectedCustomers: Int
 
         fileprivate init(_ db: Database, asOf: Timestamp, kinds: [String]) throws {
             let labels = try ActivityStore.labels(db)
@@ -57,6 +59,7 @@ struct ProfileQueries {
             self.categoryOfLabel = categoryOfLabel
             self.categories = categories
             limit = asOf.microsecondsSinceEpoch
+            expectedCustomers = try Int.fetchOne(db, sql: "SELECT max(pk) FROM customers") ?? 0
             statement = try RawStatement(
                 db,
                 sql: """
