@@ -55,11 +55,16 @@ struct SegmentChanges {
     }
 
     func reason(_ change: Int) -> String? {
+        withReason(change) { bytes in bytes.map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of a change's reason (nil for none), without copying.
+    func withReason<Result>(_ change: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> Result) rethrows -> Result {
         let end = reasonEnds[change]
-        guard end >= 0 else { return nil }
+        guard end >= 0 else { return try body(nil) }
         let previous = change == 0 ? 0 : reasonEnds[change - 1]
         let start = previous >= 0 ? previous : -1 - previous
-        return String(decoding: reasonBytes[start..<end], as: UTF8.self)
+        return try reasonBytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
     }
 
     /// How many changes came from a previous segment (updates) rather than from none (inserts).

@@ -41,17 +41,27 @@ enum MembershipStore {
         let transitions = BatchedInsert(
             db, prefix: "INSERT INTO transitions(run_id, segmentation, customer_pk, from_segment, to_segment, as_of, reason) VALUES",
             width: 7)
-        let instant = BatchedInsert.Value.integer(asOf.microsecondsSinceEpoch)
-        let name = BatchedInsert.Value.text(segmentation)
-        let run = BatchedInsert.Value.integer(runID)
-        let segments = changes.names.map(BatchedInsert.Value.text)
+        let instant = asOf.microsecondsSinceEpoch
         for change in 0..<changes.count {
-            let customer = BatchedInsert.Value.integer(pks[Int(changes.rows[change])])
-            let reason = changes.reason(change).map(BatchedInsert.Value.text) ?? .null
-            let to = segments[Int(changes.to[change])]
-            let from = changes.from[change] == SegmentChanges.none ? BatchedInsert.Value.null : segments[Int(changes.from[change])]
-            try memberships.append([name, customer, to, reason, run, instant])
-            try transitions.append([run, name, customer, from, to, instant, reason])
+            let customer = pks[Int(changes.rows[change])]
+            let to = changes.name(changes.to[change])
+            try changes.withReason(change) { reason in
+                memberships.add(segmentation)
+                memberships.add(customer)
+                memberships.add(to)
+                if let reason { memberships.add(bytes: reason) } else { memberships.addNull() }
+                memberships.add(runID)
+                memberships.add(instant)
+                try memberships.endRow()
+                transitions.add(runID)
+                transitions.add(segmentation)
+                transitions.add(customer)
+                transitions.add(changes.name(changes.from[change]))
+                transitions.add(to)
+                transitions.add(instant)
+                if let reason { transitions.add(bytes: reason) } else { transitions.addNull() }
+                try transitions.endRow()
+            }
         }
         try memberships.flush()
         try transitions.flush()

@@ -41,6 +41,14 @@ final class RawStatement {
         sqlite3_bind_text(statement, index, value, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
     }
 
+    /// Binds text that stays where it is until the statement has been stepped and reset
+    /// (SQLITE_STATIC: SQLite does not copy it).
+    func bindStatic(_ index: Int32, text: UnsafeBufferPointer<UInt8>) {
+        // A non-null pointer for empty text, which SQLite would otherwise bind as NULL.
+        let base = text.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(bitPattern: 1)
+        sqlite3_bind_text(statement, index, base?.assumingMemoryBound(to: CChar.self), Int32(text.count), nil)
+    }
+
     func bind(_ index: Int32, _ value: Data) {
         value.withUnsafeBytes { bytes in
             // SQLITE_TRANSIENT: SQLite copies the bytes.
