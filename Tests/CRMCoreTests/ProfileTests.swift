@@ -124,6 +124,24 @@ struct ProfileTests {
         #expect(try value(table, "top_categories", "v") == .missing)
     }
 
+    @Test("a custom field column gives back every kind of value it was given, and takes new ones")
+    func customFieldColumn() {
+        let values: [ProfileValue] = [
+            .missing, .integer(-7), .integer(.max), .number(2.5), .number(-0.0), .number(.infinity), .text("gold"),
+            .text(""), .text("gold"), .text("a longer text than fifteen bytes"), .boolean(true), .boolean(false),
+        ]
+        var column = ProfileColumn(values)
+        #expect((0..<column.count).map { column[$0] } == values)
+        column[0] = .text("silver")
+        column[6] = .missing
+        column[7] = .number(1e-300)
+        #expect(column[0] == .text("silver") && column[6] == .missing && column[7] == .number(1e-300))
+        #expect(column[8] == .text("gold"))
+        let defaults = ProfileColumn(repeating: .text("bronze"), count: 3)
+        #expect((0..<3).map { defaults[$0] } == [.text("bronze"), .text("bronze"), .text("bronze")])
+        #expect(ProfileColumn(repeating: .number(.nan), count: 1)[0].numeric?.isNaN == true)
+    }
+
     @Test("customer ids sort numerically when they are numbers, then as text")
     func idOrder() {
         let ids = ["10", "2", "b", "a", "007", "1"]

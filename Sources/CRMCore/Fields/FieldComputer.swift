@@ -84,7 +84,7 @@ struct FieldComputer {
             return (id, changed)
         }
         let fallback = field.definition.defaultValue?.profileValue ?? .missing
-        profiles.setCustomField(field.name, values: values.map { $0?.profileValue ?? fallback })
+        profiles.setCustomField(field.name, values: ProfileColumn(values.lazy.map { $0?.profileValue ?? fallback }))
         return FieldComputation(field: field.name, plugin: identity, runID: runID, customers: table.count, changed: changed)
     }
 }

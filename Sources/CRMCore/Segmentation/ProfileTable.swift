@@ -45,7 +45,7 @@ public struct ProfileTable: Sendable {
     /// Custom fields declared by plugins: names, and per field one value per customer
     /// (the stored value, else the field's default, else missing).
     public internal(set) var customFieldNames: [String] = []
-    var customFieldValues: [[ProfileValue]] = []
+    var customFieldValues: [ProfileColumn] = []
 
     /// Makes room for `customers` rows, so building a million-row table does not copy every
     /// column each time it doubles.
@@ -69,7 +69,7 @@ public struct ProfileTable: Sendable {
     }
 
     /// Adds (or replaces) a custom field column.
-    mutating func setCustomField(_ name: String, values: [ProfileValue]) {
+    mutating func setCustomField(_ name: String, values: ProfileColumn) {
         if let index = customFieldNames.firstIndex(of: name) {
             customFieldValues[index] = values
         } else {

@@ -9,19 +9,23 @@ struct TextColumn: Sendable {
     /// Appends `text` (nil: no value) and returns its code (-1 for nil).
     @discardableResult
     mutating func append(_ text: String?) -> Int32 {
-        guard let text else {
-            codes.append(-1)
-            return -1
-        }
-        if let code = codeOfText[text] {
-            codes.append(code)
-            return code
-        }
+        let code = text.map { intern($0) } ?? -1
+        codes.append(code)
+        return code
+    }
+
+    /// The code of `text`, adding it to the distinct texts (not to the rows) when it is new.
+    mutating func intern(_ text: String) -> Int32 {
+        if let code = codeOfText[text] { return code }
         let code = Int32(texts.count)
         texts.append(text)
         codeOfText[text] = code
-        codes.append(code)
         return code
+    }
+
+    /// The text of a code `intern(_:)` returned.
+    func text(code: Int32) -> String? {
+        code < 0 ? nil : texts[Int(code)]
     }
 
     /// Appends a text already in the column, by the code `append(_:)` returned for it.

@@ -116,7 +116,7 @@ extension CRMDatabase {
                 .build(from: ProfileQueries(db: db, asOf: asOf))
             // Stored values arrive in customer-key order, as the table's rows are.
             var columns = fields.map { field in
-                [ProfileValue](repeating: field.definition.defaultValue?.profileValue ?? .missing, count: table.count)
+                ProfileColumn(repeating: field.definition.defaultValue?.profileValue ?? .missing, count: table.count)
             }
             var row = 0
             try FieldStore.forEachValue(db, fields: fields.map(\.name)) { pk, field, json in

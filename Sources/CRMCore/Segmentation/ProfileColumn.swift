@@ -1,0 +1,61 @@
+/// One custom field's values for every customer, stored compactly: a kind byte and an 8-byte
+/// payload per customer, texts once per distinct value (a `[ProfileValue]` takes 24 bytes a
+/// customer plus a heap string for every longer text).
+struct ProfileColumn: Sendable {
+    private enum Kind: UInt8 {
+        case missing, integer, number, text, boolean
+    }
+
+    private var kinds: [Kind]
+    private var payloads: [Int64]
+    private var texts = TextColumn()
+
+    /// `count` rows of `value`.
+    init(repeating value: ProfileValue, count: Int) {
+        kinds = []
+        payloads = []
+        let (kind, payload) = encode(value)
+        kinds = [Kind](repeating: kind, count: count)
+        payloads = [Int64](repeating: payload, count: count)
+    }
+
+    init(_ values: some Sequence<ProfileValue>) {
+        kinds = []
+        payloads = []
+        kinds.reserveCapacity(values.underestimatedCount)
+        payloads.reserveCapacity(values.underestimatedCount)
+        for value in values {
+            let (kind, payload) = encode(value)
+            kinds.append(kind)
+            payloads.append(payload)
+        }
+    }
+
+    var count: Int { kinds.count }
+
+    subscript(row: Int) -> ProfileValue {
+        get {
+            let payload = payloads[row]
+            switch kinds[row] {
+            case .missing: return .missing
+            case .integer: return .integer(payload)
+            case .number: return .number(Double(bitPattern: UInt64(bitPattern: payload)))
+            case .text: return texts.text(code: Int32(payload)).map(ProfileValue.text) ?? .missing
+            case .boolean: return .boolean(payload != 0)
+            }
+        }
+        set {
+            (kinds[row], payloads[row]) = encode(newValue)
+        }
+    }
+
+    private mutating func encode(_ value: ProfileValue) -> (Kind, Int64) {
+        switch value {
+        case .missing: return (.missing, 0)
+        case .integer(let number): return (.integer, number)
+        case .number(let number): return (.number, Int64(bitPattern: number.bitPattern))
+        case .text(let text): return (.text, Int64(texts.intern(text)))
+        case .boolean(let flag): return (.boolean, flag ? 1 : 0)
+        }
+    }
+}
