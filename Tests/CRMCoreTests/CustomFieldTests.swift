@@ -136,6 +136,36 @@ struct CustomFieldTests {
         }
     }
 
+    @Test("recomputing a field writes only the values that changed and removes those that became nil")
+    func recomputeWritesChanges() throws {
+        let setup = try Self.setup()
+        func compute(asOf: Timestamp) throws -> Int {
+            var changed: [Int] = []
+            _ = try SegmentationEngine(database: setup.database, catalog: setup.catalog).run(["by_tier"], asOf: asOf) { progress in
+                if case .fieldComputed(let result) = progress, let done = try? result.get() { changed.append(done.changed) }
+            }
+            return try #require(changed.first)
+        }
+        #expect(try compute(asOf: Plugins.asOf) == 17)
+        #expect(try compute(asOf: Plugins.asOf) == 0)
+        #expect(try setup.fields.get(customerID: "5", name: "spend_band").first?.source == .computed)
+        // Customer 5's only order is 2024-12-31: on 2024-12-01 they have none, so no value.
+        let earlier = try #require(Timestamp(iso8601: "2024-12-01T00:00:00Z"))
+        let moved = try compute(asOf: earlier)
+        #expect(moved > 0)
+        #expect(try setup.fields.get(customerID: "5", name: "spend_band").first?.source == FieldReading.Source.none)
+        // The same values as a database that only ever computed them on that date, but for
+        // customer 18, created after it: customers an as-of does not know are left as they are.
+        let fresh = try Self.setup()
+        _ = try SegmentationEngine(database: fresh.database, catalog: fresh.catalog).run(["by_tier"], asOf: earlier)
+        #expect(try setup.fields.get(customerID: "18", name: "spend_band").first?.source == .computed)
+        for id in (1...20).filter({ $0 != 18 }).map(String.init) {
+            #expect(try setup.fields.get(customerID: id, name: "spend_band") == fresh.fields.get(customerID: id, name: "spend_band"), "customer \(id)")
+        }
+        #expect(try compute(asOf: earlier) == 0)
+        #expect(try compute(asOf: Plugins.asOf) == moved)
+    }
+
     @Test("changing a field's enum values reports the stored values that no longer fit, and keeps them")
     func checkAfterChange() throws {
         let setup = try Self.setup()

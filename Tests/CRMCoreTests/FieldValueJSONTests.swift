@@ -31,6 +31,16 @@ struct FieldValueJSONTests {
         }
     }
 
+    @Test("texts are quoted exactly as JSONSerialization quotes them")
+    func quoting() {
+        for case .string(let text) in Self.samples {
+            #expect(FieldValue.quote(text) == FieldValue.quoteWithFoundation(text), "\(text)")
+        }
+        for text in ["a/b", "\u{7f}", "日本", "é\u{301}", "ends with \\", "\u{1f}"] {
+            #expect(FieldValue.quote(text) == FieldValue.quoteWithFoundation(text), "\(text)")
+        }
+    }
+
     @Test("JSON written by other tools (escapes, unicode escapes) reads like the stored form")
     func foreignJSON() {
         #expect(FieldValue.decode(json: #""caf\u00e9""#, as: .string) == .string("café"))

@@ -37,10 +37,10 @@ public struct CustomField {
         }
     }
 
-    /// Checks a value a `compute` function produced (typed already).
+    /// Checks a value a `compute` function produced against the field's pattern and `validate`
+    /// function; the type and the other constraints were checked when its text was parsed.
     func check(computed value: FieldValue) -> FieldProblem? {
-        if case .failure(let problem) = definition.parse(value.description) { return problem }
-        return luaCheck(value).map { FieldProblem(reason: "\(ValueError.quoted(value.description)) \($0)") }
+        luaCheck(value).map { FieldProblem(reason: "\(ValueError.quoted(value.description)) \($0)") }
     }
 
     private func luaCheck(_ value: FieldValue) -> String? {

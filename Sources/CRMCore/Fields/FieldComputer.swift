@@ -68,13 +68,8 @@ struct FieldComputer {
         }
         let identity = PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)
         let (runID, changed) = try database.write { db -> (Int64, Int) in
-            let stored = try FieldStore.values(db, fields: [field.name])[field.name] ?? [:]
             let id = try RunLog.begin(db, kind: "field", subject: field.name, asOf: table.asOf, startedAt: Timestamp.now(), plugin: identity)
-            var changed = 0
-            for (customer, value) in values.enumerated() where stored[table.pks[customer]] != value?.json {
-                try FieldStore.set(db, customerPK: table.pks[customer], field: field.name, json: value?.json, runID: id)
-                changed += 1
-            }
+            let changed = try FieldStore.replace(db, field: field.name, pks: table.pks, with: values.lazy.map { $0?.json }, runID: id)
             try RunLog.finish(
                 db,
                 run: Run(

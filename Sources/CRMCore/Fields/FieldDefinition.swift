@@ -61,7 +61,7 @@ extension FieldDefinition {
     /// Parses non-empty `text` as this field's type and checks the declared bounds (not the Lua
     /// `pattern` and `validate`, which `FieldValidator` runs in the plugin's state).
     public func parse(_ text: String) -> Result<FieldValue, FieldProblem> {
-        let quoted = ValueError.quoted(text)
+        var quoted: String { ValueError.quoted(text) }
         let value: FieldValue
         switch type {
         case .string:

@@ -94,7 +94,15 @@ public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
         return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { (48...57).contains($0) } }
     }
 
-    private static func quote(_ text: String) -> String {
+    /// `text` as a JSON string literal. Text without quotes, backslashes or control characters
+    /// is quoted directly (a computed field writes a million of these per run); anything else
+    /// goes through `JSONSerialization`.
+    static func quote(_ text: String) -> String {
+        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        return plain ? "\"" + text + "\"" : quoteWithFoundation(text)
+    }
+
+    static func quoteWithFoundation(_ text: String) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
         let array = String(decoding: data, as: UTF8.self)
         return String(array.dropFirst().dropLast())

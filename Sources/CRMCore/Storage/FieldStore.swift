@@ -42,6 +42,48 @@ enum FieldStore {
         }
     }
 
+    /// Stores `jsons` (one per customer of `pks`, in key order; nil removes the value) as the
+    /// values of `field`, writing only those that differ from what is stored, 100 per statement.
+    /// Returns how many changed.
+    static func replace(
+        _ db: Database, field: String, pks: [Int64], with jsons: some Collection<String?>, runID: Int64
+    ) throws -> Int {
+        let jsons = Array(jsons)
+        // Which customers already hold exactly their new value, and which hold any value.
+        var unchanged = [Bool](repeating: false, count: pks.count)
+        var stored = [Bool](repeating: false, count: pks.count)
+        var row = 0
+        try forEachValue(db, fields: [field]) { pk, _, json in
+            while row < pks.count && pks[row] < pk { row += 1 }
+            guard row < pks.count, pks[row] == pk else { return }
+            stored[row] = true
+            unchanged[row] = jsons[row] == json
+        }
+        let upserts = BatchedInsert(
+            db, prefix: "INSERT INTO customer_fields(customer_pk, field, value, run_id) VALUES", width: 4,
+            suffix: "ON CONFLICT(customer_pk, field) DO UPDATE SET value = excluded.value, run_id = excluded.run_id")
+        let delete = try RawStatement(db, sql: "DELETE FROM customer_fields WHERE customer_pk = ? AND field = ?")
+        var changed = 0
+        for row in pks.indices where !unchanged[row] {
+            if let json = jsons[row] {
+                upserts.add(pks[row])
+                upserts.add(field)
+                upserts.add(json)
+                upserts.add(runID)
+                try upserts.endRow()
+            } else if stored[row] {
+                delete.bind(1, pks[row])
+                delete.bind(2, field)
+                try delete.execute()
+            } else {
+                continue
+            }
+            changed += 1
+        }
+        try upserts.flush()
+        return changed
+    }
+
     /// Every stored value of `fields`, by field then customer key.
     static func values(_ db: Database, fields: [String]) throws -> [String: [Int64: String]] {
         var result: [String: [Int64: String]] = [:]
