@@ -146,6 +146,15 @@ struct ProfileTests {
     func idOrder() {
         let ids = ["10", "2", "b", "a", "007", "1"]
         #expect(ids.sorted(by: CustomerIDOrder.precedes) == ["1", "2", "10", "007", "a", "b"])
+        #expect(CustomerIDOrder.ranks(of: ids) == [2, 1, 5, 4, 3, 0])
+        var random = SystemRandomNumberGenerator()
+        let mixed = (0..<500).map { _ in
+            Bool.random(using: &random) ? String(Int.random(in: 0...100_000, using: &random)) : "c" + String(Int.random(in: 0...999, using: &random))
+        }
+        let unique = Array(Set(mixed))
+        let ranks = CustomerIDOrder.ranks(of: unique)
+        let sorted = unique.sorted(by: CustomerIDOrder.precedes)
+        #expect(unique.indices.allSatisfy { sorted[Int(ranks[$0])] == unique[$0] })
     }
 
     @Test("NTILE splits 17 rows into groups of 4, 4, 3, 3, 3 like SQL")

@@ -17,10 +17,19 @@ public enum CustomerIDOrder {
     }
 
     /// Positions of `ids` in customer-id order: `ranks[i]` is where `ids[i]` sorts.
+    /// Each id is read once: numeric ids are sorted by their value, the others by their bytes.
     public static func ranks(of ids: [String]) -> [Int32] {
-        let order = ids.indices.sorted { precedes(ids[$0], ids[$1]) }
+        var numeric: [(value: Int64, index: Int32)] = []
+        var textual: [Int32] = []
+        numeric.reserveCapacity(ids.count)
+        for (index, id) in ids.enumerated() {
+            if let value = numericValue(id) { numeric.append((value, Int32(index))) } else { textual.append(Int32(index)) }
+        }
+        numeric.sort { $0.value != $1.value ? $0.value < $1.value : $0.index < $1.index }
+        textual.sort { ids[Int($0)].utf8.lexicographicallyPrecedes(ids[Int($1)].utf8) }
         var ranks = [Int32](repeating: 0, count: ids.count)
-        for (position, index) in order.enumerated() { ranks[index] = Int32(position) }
+        for (position, entry) in numeric.enumerated() { ranks[Int(entry.index)] = Int32(position) }
+        for (position, index) in textual.enumerated() { ranks[Int(index)] = Int32(numeric.count + position) }
         return ranks
     }
 

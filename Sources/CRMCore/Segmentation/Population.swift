@@ -76,14 +76,16 @@ public struct PopulationStatistics {
     /// customer id), and every customer's value.
     private func sortedPopulation(_ field: String, descending: Bool, among population: Population) throws -> (order: [Int], values: [Double?]) {
         let values = try numericValues(field)
-        let members = (0..<table.count).filter { population.includes(table, $0) && values[$0] != nil }
-        let order = members.sorted { a, b in
-            let left = values[a] ?? 0
-            let right = values[b] ?? 0
-            if left != right { return descending ? left > right : left < right }
-            return idRanks[a] < idRanks[b]
+        // Sorted as one contiguous array of (value, id rank, row): no lookups per comparison.
+        var members: [(value: Double, idRank: Int32, row: Int32)] = []
+        for row in 0..<table.count where population.includes(table, row) {
+            if let value = values[row] { members.append((value, idRanks[row], Int32(row))) }
         }
-        return (order, values)
+        members.sort { a, b in
+            if a.value != b.value { return descending ? a.value > b.value : a.value < b.value }
+            return a.idRank < b.idRank
+        }
+        return (members.map { Int($0.row) }, values)
     }
 
     /// Cumulative share per customer: customers sorted as `spec` says (ties by id), each gets the
