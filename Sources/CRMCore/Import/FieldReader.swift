@@ -7,10 +7,10 @@ struct FieldReader {
     let file: String
     let record: CSVRecord
     /// Index of each known column in the record, or nil when the file has no such column.
-    let positions: [String: Int]
+    let positions: ColumnPositions
     private(set) var problems: [ImportProblem] = []
 
-    init(file: String, record: CSVRecord, positions: [String: Int]) {
+    init(file: String, record: CSVRecord, positions: ColumnPositions) {
         self.file = file
         self.record = record
         self.positions = positions

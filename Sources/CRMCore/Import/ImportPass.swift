@@ -17,7 +17,7 @@ struct ImportPass {
     /// The customers orders or interactions were resolved to.
     private var customers: CustomerDirectory?
     var touchedCustomers: Set<Int64> { customers?.touched ?? [] }
-    private var positions: [String: Int] = [:]
+    private var positions = ColumnPositions()
 
     private(set) var recordsRead = 0
     private(set) var problems: [ImportProblem] = []

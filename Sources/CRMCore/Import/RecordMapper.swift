@@ -28,7 +28,7 @@ extension RecordMapper {
 struct CustomerMapper: RecordMapper {
     let tableColumns: [String]
 
-    init(header: [String: Int]) {
+    init(header: ColumnPositions) {
         tableColumns = RecordKind.customers.columns.filter { header[$0] != nil }
     }
 
@@ -85,13 +85,20 @@ struct InteractionMapper: RecordMapper {
     let tableColumns = ["id", "customer_pk", "kind", "occurred_at"]
     let customers: CustomerDirectory
     let kinds: Set<String>
+    /// The kinds' UTF-8 bytes, compared with each record's bytes (no `String` per record).
+    private let kindBytes: [[UInt8]]
+
+    init(customers: CustomerDirectory, kinds: Set<String>) {
+        self.customers = customers
+        self.kinds = kinds
+        kindBytes = kinds.map { Array($0.utf8) }
+    }
 
     func map(_ reader: inout FieldReader, into upsert: BulkUpsert, warnings: inout [ImportProblem]) {
         if let id = reader.identifier("id") { upsert.appendText(id) } else { upsert.appendNull() }
         upsert.appendInteger(customers.resolve(&reader) ?? 0)
         if let kind = reader.bytes("kind") {
-            let name = String(decoding: kind, as: UTF8.self)
-            if kinds.contains(name) {
+            if kindBytes.contains(where: { $0.elementsEqual(kind) }) {
                 upsert.appendText(kind)
             } else {
                 reader.report(
