@@ -53,7 +53,8 @@
 ---@field rank? table<string, crm.Rank>   population ranks computed by the core, read as c.<name>
 ---@field stats? string[]             profile fields whose population statistics appear in p.stats.<field>
 ---@field frequencies? table<string, crm.Frequencies>  value shares of text fields in a group, in p.frequencies.<name>
----@field classify fun(c: crm.Customer, p: crm.Params): string, string?  returns segment and reason
+---@field classify fun(c: crm.Customer, p: crm.Params): string, string?  returns segment and reason (the reason may be left to `explain`)
+---@field explain? fun(c: crm.Customer, p: crm.Params, segment: string): string  the reason, asked only for customers whose segment changes and only when classify gave none: keeps a costly reason (string.format) off the customers who stay where they are
 ---@field examples? crm.Example[]     checked by `crm plugin check`
 
 ---A rank over a population, like SQL's NTILE: customers sorted by a profile field (ties broken

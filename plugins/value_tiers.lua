@@ -16,12 +16,16 @@ return {
       segments = { "High Value", "Medium Value", "Low Value", "No Purchases" },
       rank = { revenue_share = { by = "monetary", order = "desc", share = true } },
       classify = function(c, p)
-        if c.order_count == 0 then return "No Purchases", "has never ordered" end
-        local why = string.format("spent %.2f; with bigger spenders brings %.0f%% of revenue",
+        if c.order_count == 0 then return "No Purchases" end
+        if c.revenue_share <= p.high_share then return "High Value" end
+        if c.revenue_share <= p.medium_share then return "Medium Value" end
+        return "Low Value"
+      end,
+      -- Asked only for customers who change tier.
+      explain = function(c)
+        if c.order_count == 0 then return "has never ordered" end
+        return string.format("spent %.2f; with bigger spenders brings %.0f%% of revenue",
           c.monetary, c.revenue_share * 100)
-        if c.revenue_share <= p.high_share then return "High Value", why end
-        if c.revenue_share <= p.medium_share then return "Medium Value", why end
-        return "Low Value", why
       end,
       examples = {
         { customer = { order_count = 0 }, segment = "No Purchases" },

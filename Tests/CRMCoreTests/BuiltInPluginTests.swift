@@ -29,6 +29,11 @@ struct BuiltInPluginTests {
                 Issue.record("\(plugin.file) \(example.segmentation) example \(example.number): expected \(example.expected), got \(example.actual ?? example.error ?? "nil")")
             }
             #expect(plugin.unreachableSegments().isEmpty, "\(plugin.file): \(plugin.unreachableSegments())")
+            // Every segmentation example shows a reason, from classify or from explain.
+            let segmentations = Set(plugin.definition.segmentations.map(\.name))
+            for example in check.examples where segmentations.contains(example.segmentation) {
+                #expect(example.reason?.isEmpty == false, "\(plugin.file) \(example.segmentation) example \(example.number) has no reason")
+            }
         }
     }
 

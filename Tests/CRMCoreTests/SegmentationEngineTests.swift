@@ -156,6 +156,77 @@ struct SegmentationEngineTests {
         #expect(try database.runs().first?.error?.contains("customer 7") == true)
     }
 
+    /// A plugin whose classify gives no reason (but for customer 1) and whose explain says
+    /// which segment it explains; with `failingExplain`, explain fails for everyone.
+    static func explainingPlugin(failingExplain: Bool = false) -> String {
+        let explain = failingExplain
+            ? "error(\"explain called for customer \" .. c.id)"
+            : "return segment .. \" with \" .. c.order_count .. \" orders (\" .. p.label .. \")\""
+        return """
+            return {
+              name = "tiny", version = "1.0.0", description = "test plugin", params = { label = "why" },
+              segmentations = {
+                tiny = {
+                  segments = { "Buyer", "Prospect" },
+                  classify = function(c)
+                    if c.id == "1" then return "Buyer", "classify's own reason" end
+                    if c.order_count > 0 then return "Buyer" end
+                    return "Prospect"
+                  end,
+                  explain = function(c, p, segment)
+                    \(explain)
+                  end,
+                },
+              },
+            }
+            """
+    }
+
+    @Test("explain gives the reason of the customers who move, only them, and never in a dry run")
+    func explainOnlyForChanges() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let folder = try Plugins.folder(in: sandbox, ["tiny.lua": Self.explainingPlugin(failingExplain: true)])
+        // A dry run moves everyone but asks for no reason, so the failing explain is not called.
+        let dry = try #require(try engine(database, folder).run(["tiny"], asOf: Plugins.asOf, dryRun: true).first?.get())
+        #expect(dry.changed == 20)
+        // A real run asks for the reasons, and the failure names explain and the customer.
+        guard case .failure(let error) = try engine(database, folder).run(["tiny"], asOf: Plugins.asOf).first else {
+            Issue.record("the run should fail")
+            return
+        }
+        #expect(error.function == "explain")
+        #expect(error.customerID == "2")  // customer 1's reason came from classify
+        #expect(error.description.contains("tiny.lua:"))
+        #expect(error.description.contains("explain called for customer 2"))
+        #expect(try database.members(segmentation: "tiny").isEmpty)
+
+        try Self.explainingPlugin().write(toFile: folder + "/tiny.lua", atomically: true, encoding: .utf8)
+        let first = try #require(try engine(database, folder).run(["tiny"], asOf: Plugins.asOf).first?.get())
+        #expect(first.changed == 20)
+        #expect(try database.memberships(customerID: "1").first?.reason == "classify's own reason")
+        let buyer = try #require(try database.members(segmentation: "tiny", segment: "Buyer").first { $0.customerID == "7" })
+        #expect(buyer.reason == "Buyer with 1 orders (why)")
+        #expect(try database.members(segmentation: "tiny", segment: "Prospect").allSatisfy { $0.reason == "Prospect with 0 orders (why)" })
+
+        // Nobody moves: explain, failing again, is never called.
+        try Self.explainingPlugin(failingExplain: true).write(toFile: folder + "/tiny.lua", atomically: true, encoding: .utf8)
+        let again = try #require(try engine(database, folder).run(["tiny"], asOf: Plugins.asOf).first?.get())
+        #expect(again.changed == 0)
+    }
+
+    @Test("an explain that is not a function is a load error at its key path")
+    func explainMustBeAFunction() throws {
+        let sandbox = try Sandbox()
+        let source = Self.explainingPlugin().replacingOccurrences(of: "explain = function(c, p, segment)", with: "explain = 42, unused = function()")
+        let file = try sandbox.file("tiny.lua", source)
+        guard case .failure(let failure) = PluginCatalog.check(file: file) else {
+            Issue.record("the plugin should not load")
+            return
+        }
+        #expect(failure.problems.map(\.keyPath).contains("segmentations.tiny.explain"))
+    }
+
     @Test("returning a segment that is not declared fails the run with the declared list")
     func undeclaredSegment() throws {
         let sandbox = try Sandbox()

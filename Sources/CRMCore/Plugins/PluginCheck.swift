@@ -40,9 +40,13 @@ public struct PluginCheck {
                 let params = PopulationInputs.exampleParams(segmentation, plugin: plugin, params: example.params)
                 do {
                     let answer = try plugin.state.call(segmentation.classify, [.table(customer), params])
+                    var reason = answer.dropFirst().first?.stringValue
+                    if reason == nil, let explain = segmentation.explain, let segment = answer.first {
+                        reason = try plugin.state.call(explain, [.table(customer), params, segment]).first?.stringValue
+                    }
                     results.append(ExampleResult(
                         segmentation: segmentation.name, number: index + 1, expected: example.segment,
-                        actual: answer.first?.stringValue, reason: answer.dropFirst().first?.stringValue, error: nil))
+                        actual: answer.first?.stringValue, reason: reason, error: nil))
                 } catch {
                     results.append(ExampleResult(
                         segmentation: segmentation.name, number: index + 1, expected: example.segment, actual: nil, reason: nil,

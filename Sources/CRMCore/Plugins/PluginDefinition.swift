@@ -119,6 +119,9 @@ public struct SegmentationDefinition: PopulationNeeds {
     public let stats: [String]
     public let frequencies: [FrequencySpec]
     public let classify: LuaFunctionRef
+    /// `explain(c, p, segment)`: the reason, asked only for customers who change segment and
+    /// only when `classify` gave none.
+    public let explain: LuaFunctionRef?
     public let examples: [SegmentationExample]
 }
 

@@ -8,7 +8,7 @@ struct PluginSchema {
         "type", "values", "required", "default", "label", "description", "min", "max", "max_length", "pattern", "validate",
         "compute", "rank", "stats", "frequencies",
     ]
-    static let segmentationKeys = ["description", "segments", "rank", "stats", "frequencies", "classify", "examples"]
+    static let segmentationKeys = ["description", "segments", "rank", "stats", "frequencies", "classify", "explain", "examples"]
     static let scoreKeys = ["description", "rank", "stats", "frequencies", "compute", "decay", "examples"]
     static let rankKeys = ["by", "order", "tiles", "among", "share"]
     /// Capabilities a plugin may ask for; none exist yet (reading profiles needs none).
@@ -91,12 +91,17 @@ struct PluginSchema {
         } else {
             report(path, "missing 'classify': a function(c, p) returning a segment and a reason")
         }
+        var explain: LuaFunctionRef?
+        if let value = fields["explain"] {
+            explain = value.functionValue
+            if explain == nil { report(path + ["explain"], "expected a function(c, p, segment) returning the reason") }
+        }
         let examples = exampleList(fields["examples"], at: path + ["examples"], segments: segments ?? [])
         guard let segments, let classify else { return nil }
         return SegmentationDefinition(
             name: name, description: description, segments: segments, ranks: population.ranks,
             shareRanks: population.shares, stats: population.stats, frequencies: population.frequencies,
-            classify: classify, examples: examples)
+            classify: classify, explain: explain, examples: examples)
     }
 
     private mutating func score(_ name: String, _ value: LuaValue) -> ScoreDefinition? {

@@ -18,29 +18,44 @@ struct ProfileLoop {
     let mentions: String
     let source: ProfileFieldSource
 
-    /// Calls `wrapperSource`'s function with `(function, p)` to get the per-customer function,
-    /// then calls it for every customer; `accept` receives the customer index and the two
-    /// strings it returned.
+    /// A second plugin function, called with the same customer right after the first one, for
+    /// the customers `wanted` picks by the first one's result: a segmentation's
+    /// `explain(c, p, segment)` for the customers whose segment changed.
+    struct FollowUp {
+        let function: LuaFunctionRef
+        /// Its name, for error messages.
+        let name: String
+        /// Whether the customer (index) needs it, given the first function's first result.
+        let wanted: (Int, String) -> Bool
+    }
+
+    /// Calls `wrapperSource`'s function with `(function, p)` (or `(function, followUp, p)`) to
+    /// get the per-customer function (and the follow-up's), then calls it for every customer;
+    /// `accept` receives the customer index and the two strings it returned, the second one
+    /// from the follow-up when the first function gave none and the follow-up was wanted.
     func run(
-        function: LuaFunctionRef, wrapperSource: String, luaTime: inout Duration,
+        function: LuaFunctionRef, followUp: FollowUp? = nil, wrapperSource: String, luaTime: inout Duration,
         accept: (Int, String?, String?) throws(SegmentationError) -> Void
     ) throws(SegmentationError) {
         let allFields = ProfileField.all(for: profiles)
         let fields = allFields.filter { mentions.contains($0.name) }
         let names = fields.map(\.name) + inputs.tiles.map(\.name) + inputs.shares.map(\.name)
         let perCustomer: LuaFunctionRef
+        var followUpPerCustomer: LuaFunctionRef?
         let record: LuaRecord
         do {
             let maker = try state.run(wrapperSource, chunkName: "=crm")
-            let wrapped = try maker.first?.functionValue.map { try state.call($0, [.function(function), inputs.params]) }
+            let arguments = [LuaValue.function(function)] + (followUp.map { [LuaValue.function($0.function)] } ?? []) + [inputs.params]
+            let wrapped = try maker.first?.functionValue.map { try state.call($0, arguments) } ?? []
             let lazy = try state.run(ProfileFieldSource.lazyWrapperSource, chunkName: "=crm").first?.functionValue
-            let made = try wrapped?.first?.functionValue.flatMap { inner in
-                try lazy.map { try state.call($0, [.function(inner)]) }?.first?.functionValue
+            let made = try wrapped.prefix(followUp == nil ? 1 : 2).map { value in
+                try value.functionValue.flatMap { inner in try lazy.map { try state.call($0, [.function(inner)]) }?.first?.functionValue }
             }
-            guard let made else {
+            guard let first = made.first ?? nil, followUp == nil || made.count == 2 && made[1] != nil else {
                 throw SegmentationError(segmentation: subject, file: file, function: nil, customerID: nil, message: "cannot prepare the call")
             }
-            perCustomer = made
+            perCustomer = first
+            followUpPerCustomer = followUp == nil ? nil : made[1]
             record = try state.makeRecord(fields: names)
         } catch let error as LuaError {
             throw SegmentationError(segmentation: subject, file: file, customerID: nil, error: error)
@@ -53,26 +68,35 @@ struct ProfileLoop {
         var elapsed = Duration.zero
         try source.serving(profiles, fields: allFields) { () throws(SegmentationError) in
             try state.perform { state throws(SegmentationError) in
-                try loop(state: state, record: record, fields: fields, perCustomer: perCustomer, elapsed: &elapsed, clock: clock, accept: accept)
+                try loop(
+                    state: state, record: record, fields: fields, perCustomer: perCustomer,
+                    followUp: followUp.flatMap { wanted in followUpPerCustomer.map { (wanted, $0) } },
+                    elapsed: &elapsed, clock: clock, accept: accept)
             }
         }
         luaTime = elapsed
     }
 
     private func loop(
-        state: LuaState, record: LuaRecord, fields: [ProfileField], perCustomer: LuaFunctionRef, elapsed: inout Duration,
-        clock: ContinuousClock, accept: (Int, String?, String?) throws(SegmentationError) -> Void
+        state: LuaState, record: LuaRecord, fields: [ProfileField], perCustomer: LuaFunctionRef,
+        followUp: (FollowUp, LuaFunctionRef)?, elapsed: inout Duration, clock: ContinuousClock,
+        accept: (Int, String?, String?) throws(SegmentationError) -> Void
     ) throws(SegmentationError) {
         for customer in 0..<profiles.count {
             source.customer = customer
             fill(record, fields: fields, customer: customer)
             let started = clock.now
-            let answer: (String?, String?)
+            var answer: (String?, String?)
+            var calling = functionName
             do throws(LuaError) {
                 answer = try state.call(perCustomer, record: record)
+                if answer.1 == nil, let first = answer.0, let (followUp, function) = followUp, followUp.wanted(customer, first) {
+                    calling = followUp.name
+                    answer.1 = try state.call(function, record: record).0
+                }
             } catch {
                 throw SegmentationError(
-                    segmentation: subject, file: file, customerID: profiles.ids[customer], error: error, calling: functionName)
+                    segmentation: subject, file: file, customerID: profiles.ids[customer], error: error, calling: calling)
             }
             elapsed += clock.now - started
             try accept(customer, answer.0, answer.1)

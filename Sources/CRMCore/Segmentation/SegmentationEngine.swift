@@ -10,6 +10,16 @@ public struct SegmentationEngine {
     /// Wraps `classify(c, p)` as `f(c)` so the hot call passes one reused table.
     static let wrapperSource = "return function(classify, p) return function(c) return classify(c, p) end end"
 
+    /// The same for a segmentation with `explain`: the second function explains the segment the
+    /// first one has just returned for the same customer.
+    static let explainingWrapperSource = """
+        return function(classify, explain, p)
+          local last
+          return function(c) local segment, reason = classify(c, p); last = segment; return segment, reason end,
+                 function(c) return explain(c, p, last) end
+        end
+        """
+
     public init(database: CRMDatabase, catalog: PluginCatalog) {
         self.database = database
         self.catalog = catalog
@@ -101,8 +111,15 @@ public struct SegmentationEngine {
         var counts = [Int](repeating: 0, count: segmentation.segments.count)
         // Customers by previous segment (row 0: none, row 1 + code: that segment) and new segment.
         var matrix = [[Int]](repeating: counts, count: changes.names.count + 1)
+        // `explain` is asked only for customers who move (and never in a dry run, which shows no reasons).
+        let followUp = segmentation.explain.map { explain in
+            ProfileLoop.FollowUp(function: explain, name: "explain") { customer, segment in
+                !dryRun && declared[segment].map { Int16($0) != current[customer] } ?? false
+            }
+        }
         try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: name, functionName: "classify").run(
-            function: segmentation.classify, wrapperSource: Self.wrapperSource, luaTime: &luaTime
+            function: segmentation.classify, followUp: followUp,
+            wrapperSource: followUp == nil ? Self.wrapperSource : Self.explainingWrapperSource, luaTime: &luaTime
         ) { customer, segment, reason throws(SegmentationError) in
             guard let segment else {
                 throw SegmentationError(
