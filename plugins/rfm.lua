@@ -2,7 +2,7 @@
 -- R is higher for more recent buyers; rules are checked top to bottom, first match wins.
 return {
   name = "rfm",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Recency, frequency and monetary grid: Champions, Loyal, At Risk, ...",
   segmentations = {
     rfm = {

@@ -3,7 +3,7 @@
 -- of revenue are High value, up to `medium_share` Medium, the rest Low.
 return {
   name = "value_tiers",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "High / medium / low value by share of revenue, and the buying pattern",
   params = {
     high_share = 0.5,    -- the top customers bringing 50% of revenue are high value

@@ -23,7 +23,7 @@ struct SegmentCommandTests {
         defer { crm.remove() }
         let run = try crm.run("segment", "run", "rfm", "--as-of", "2025-01-01T00:00:00Z", "--plugins", Self.repository + "/plugins")
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("rfm (rfm 1.0.0) as of 2025-01-01T00:00:00Z: 20 customers, 20 changed"))
+        #expect(run.stdout.contains("rfm (rfm 1.1.0) as of 2025-01-01T00:00:00Z: 20 customers, 20 changed"))
         let members = try crm.run("segment", "members", "rfm", "--format", "csv")
         let lines = members.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "customer_id,segment,reason,since")
@@ -61,7 +61,7 @@ struct SegmentCommandTests {
         let result = try crm.run("segment", "run", "--as-of", "2025-01-01")
         #expect(result.status == 1)
         #expect(result.stderr.contains("segmentation 'broken' failed, memberships unchanged: plugins/broken.lua:6: in function 'classify': customer 3: no rule for this customer"), "\(result.stderr)")
-        #expect(result.stdout.contains("rfm (rfm 1.0.0)"))
+        #expect(result.stdout.contains("rfm (rfm 1.1.0)"))
         #expect(try crm.run("segment", "members", "broken").stdout.split(separator: "\n").count == 2)
     }
 
