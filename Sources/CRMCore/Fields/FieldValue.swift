@@ -69,10 +69,7 @@ public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
 
     /// The stored JSON as the text a user would type, whatever its type (for reports).
     static func displayText(json: String) -> String {
-        guard let data = json.data(using: .utf8),
-            let text = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) as? String
-        else { return json }
-        return text
+        string(json: json) ?? json
     }
 
     /// The value as a Lua-facing profile value.

@@ -8,20 +8,13 @@ struct ColumnPositions {
     private var indices: [Int] = []
 
     subscript(name: String) -> Int? {
-        get {
-            for (position, candidate) in names.enumerated() where candidate == name { return indices[position] }
-            return nil
-        }
-        set {
-            if let position = names.firstIndex(of: name) {
-                if let newValue { indices[position] = newValue } else {
-                    names.remove(at: position)
-                    indices.remove(at: position)
-                }
-            } else if let newValue {
-                names.append(name)
-                indices.append(newValue)
-            }
-        }
+        for (position, candidate) in names.enumerated() where candidate == name { return indices[position] }
+        return nil
+    }
+
+    /// Records where a column is; the header reader refuses a name seen twice before this.
+    mutating func add(_ name: String, at index: Int) {
+        names.append(name)
+        indices.append(index)
     }
 }

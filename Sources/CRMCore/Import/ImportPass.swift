@@ -164,7 +164,7 @@ struct ImportPass {
                     reason: "unknown column '\(name)' (\(kind.rawValue) files have: \(kind.columns.joined(separator: ", "))"
                         + (kind == .customers ? "; other columns must be custom fields a plugin declares" + (customFields.isEmpty ? ", and none is loaded" : ": \(customFields.map(\.name).joined(separator: ", "))") : "") + ")"))
             }
-            positions[name] = index
+            positions.add(name, at: index)
         }
         for required in kind.requiredColumns where positions[required] == nil {
             headerProblems.append(ImportProblem(file: path, line: 1, reason: "the header has no '\(required)' column"))

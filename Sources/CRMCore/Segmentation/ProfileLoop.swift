@@ -41,7 +41,7 @@ struct ProfileLoop {
         let fields = allFields.filter { mentions.contains($0.name) }
         let names = fields.map(\.name) + inputs.tiles.map(\.name) + inputs.shares.map(\.name)
         let perCustomer: LuaFunctionRef
-        var followUpPerCustomer: LuaFunctionRef?
+        let followUpPerCustomer: LuaFunctionRef?
         let record: LuaRecord
         do {
             let maker = try state.run(wrapperSource, chunkName: "=crm")

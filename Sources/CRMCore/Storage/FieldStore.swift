@@ -52,10 +52,9 @@ enum FieldStore {
         // Which customers already hold exactly their new value, and which hold any value.
         var unchanged = [Bool](repeating: false, count: pks.count)
         var stored = [Bool](repeating: false, count: pks.count)
-        var row = 0
+        var rows = KeyedRows(pks)
         try forEachValue(db, fields: [field]) { pk, _, json in
-            while row < pks.count && pks[row] < pk { row += 1 }
-            guard row < pks.count, pks[row] == pk else { return }
+            guard let row = rows.row(of: pk) else { return }
             stored[row] = true
             unchanged[row] = jsons[row] == json
         }

@@ -10,11 +10,10 @@ enum MembershipStore {
         let statement = try RawStatement(
             db, sql: "SELECT customer_pk, segment FROM memberships WHERE segmentation = ? ORDER BY customer_pk")
         statement.bind(1, segmentation)
-        var row = 0
+        var rows = KeyedRows(pks)
         while try statement.step() {
             let pk = statement.int64(0)
-            while row < pks.count && pks[row] < pk { row += 1 }
-            guard row < pks.count, pks[row] == pk else { continue }
+            guard let row = rows.row(of: pk) else { continue }
             let segment = statement.textBytes(1)
             if let index = known.firstIndex(where: { $0.elementsEqual(segment) }) {
                 codes[row] = Int16(index)

@@ -118,10 +118,9 @@ extension CRMDatabase {
             var columns = fields.map { field in
                 ProfileColumn(repeating: field.definition.defaultValue?.profileValue ?? .missing, count: table.count)
             }
-            var row = 0
+            var rows = KeyedRows(table.pks)
             try FieldStore.forEachValue(db, fields: fields.map(\.name)) { pk, field, json in
-                while row < table.count && table.pks[row] < pk { row += 1 }
-                guard row < table.count, table.pks[row] == pk else { return }
+                guard let row = rows.row(of: pk) else { return }
                 columns[field][row] = FieldValue.decode(json: json, as: fields[field].definition.type)?.profileValue ?? .missing
             }
             for (field, values) in zip(fields, columns) { table.setCustomField(field.name, values: values) }
