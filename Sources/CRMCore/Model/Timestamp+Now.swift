@@ -7,3 +7,12 @@ extension Timestamp {
         Timestamp(microsecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()))
     }
 }
+
+extension Timestamp {
+    /// The same instant as a Foundation `Date`, for time-zone calendar arithmetic.
+    var date: Date { Date(timeIntervalSince1970: Double(microsecondsSinceEpoch) / 1_000_000) }
+
+    init(date: Date) {
+        self.init(microsecondsSinceEpoch: Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))
+    }
+}

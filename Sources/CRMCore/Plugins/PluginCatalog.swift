@@ -19,6 +19,7 @@ public final class PluginCatalog {
         var pluginNames: [String: String] = [:]
         var segmentationNames: [String: String] = [:]
         var fieldNames: [String: String] = [:]
+        var actionNames: [String: String] = [:]
         for directory in directories {
             let files: [String]
             do {
@@ -54,6 +55,13 @@ public final class PluginCatalog {
                                 message: "field '\(field.name)' is already declared by \(other)"))
                         }
                     }
+                    for action in plugin.definition.actions {
+                        if let other = actionNames[action.name] {
+                            conflicts.append(PluginProblem(
+                                file: file, keyPath: "actions.\(action.name)",
+                                message: "action '\(action.name)' is already defined by \(other)"))
+                        }
+                    }
                     if !conflicts.isEmpty {
                         failures.append(PluginFailure(file: file, problems: conflicts))
                         continue
@@ -61,11 +69,48 @@ public final class PluginCatalog {
                     pluginNames[plugin.name] = file
                     for segmentation in plugin.definition.segmentations { segmentationNames[segmentation.name] = file }
                     for field in plugin.definition.fields { fieldNames[field.name] = file }
+                    for action in plugin.definition.actions { actionNames[action.name] = file }
                     plugins.append(plugin)
                 }
             }
         }
-        return PluginCatalog(plugins: plugins, failures: failures)
+        // Actions may follow any plugin's segmentation: checked once all are loaded.
+        let known = plugins.flatMap(\.definition.segmentations)
+        var usable: [LoadedPlugin] = []
+        for plugin in plugins {
+            let problems = triggerProblems(of: plugin, known: known)
+            if problems.isEmpty { usable.append(plugin) } else { failures.append(PluginFailure(file: plugin.file, problems: problems)) }
+        }
+        return PluginCatalog(plugins: usable, failures: failures)
+    }
+
+    /// Triggers of `plugin`'s actions that name a segmentation or segment not in `known`.
+    public static func triggerProblems(of plugin: LoadedPlugin, known: [SegmentationDefinition]) -> [PluginProblem] {
+        let locator = SourceLocator(source: plugin.source)
+        var problems: [PluginProblem] = []
+        for action in plugin.definition.actions {
+            let trigger = action.trigger
+            let path = ["actions", action.name]
+            func problem(_ keys: [String], _ message: String) {
+                problems.append(PluginProblem(
+                    file: plugin.file, line: locator.line(of: path + keys), keyPath: PluginSchema.render(path + keys), message: message))
+            }
+            guard let segmentation = known.first(where: { $0.name == trigger.segmentation }) else {
+                let names = known.map(\.name).sorted()
+                problem(["segmentation"], "no segmentation named '\(trigger.segmentation)'"
+                    + (names.isEmpty ? " (no plugin defines one)" : " (known: \(names.joined(separator: ", ")))"))
+                continue
+            }
+            for segment in trigger.segments where !segmentation.segments.contains(segment) {
+                problem([trigger.kind.rawValue], "\"\(segment)\" is not a segment of \(segmentation.name) (segments: \(segmentation.segments.joined(separator: ", ")))")
+            }
+        }
+        return problems
+    }
+
+    /// Every follow-up action of every loaded plugin, in plugin then name order.
+    public var actions: [(plugin: LoadedPlugin, action: ActionDefinition)] {
+        plugins.flatMap { plugin in plugin.definition.actions.map { (plugin, $0) } }
     }
 
     /// Loads and validates a single file, as `crm plugin check` does before it is dropped in.

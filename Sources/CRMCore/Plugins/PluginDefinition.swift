@@ -135,4 +135,6 @@ public struct PluginDefinition {
     public let segmentations: [SegmentationDefinition]
     public let scores: [ScoreDefinition]
     public let fields: [FieldDefinition]
+    /// Follow-up actions on segment changes.
+    public let actions: [ActionDefinition]
 }

@@ -3,7 +3,9 @@ import LuaBridge
 /// Validates the table a plugin file returns against the plugin schema, collecting a problem
 /// (with its key path) for everything wrong instead of stopping at the first.
 struct PluginSchema {
-    static let topLevelKeys = ["name", "version", "description", "params", "permissions", "segmentations", "scores", "fields"]
+    static let topLevelKeys = [
+        "name", "version", "description", "params", "permissions", "segmentations", "scores", "fields", "actions",
+    ]
     static let fieldKeys = [
         "type", "values", "required", "default", "label", "description", "min", "max", "max_length", "pattern", "validate",
         "compute", "rank", "stats", "frequencies",
@@ -11,8 +13,8 @@ struct PluginSchema {
     static let segmentationKeys = ["description", "segments", "rank", "stats", "frequencies", "classify", "explain", "examples"]
     static let scoreKeys = ["description", "rank", "stats", "frequencies", "compute", "decay", "examples"]
     static let rankKeys = ["by", "order", "tiles", "among", "share"]
-    /// Capabilities a plugin may ask for; none exist yet (reading profiles needs none).
-    static let knownPermissions: Set<String> = []
+    /// Capabilities a plugin may ask for: the effects its actions may return (reading profiles needs none).
+    static let knownPermissions: Set<String> = Set(EffectKind.allCases.map(\.permission))
 
     let profileFields: Set<String>
     private(set) var problems: [(path: [String], message: String)] = []
@@ -31,7 +33,7 @@ struct PluginSchema {
         let params = parameters(plugin["params"], at: ["params"])
         let permissions = stringList(plugin["permissions"], at: ["permissions"]) ?? []
         for (index, permission) in permissions.enumerated() where !Self.knownPermissions.contains(permission) {
-            report(["permissions", "[\(index + 1)]"], "unknown permission '\(permission)' (none are defined yet)")
+            report(["permissions", "[\(index + 1)]"], "unknown permission '\(permission)' (known: \(Self.knownPermissions.sorted().joined(separator: ", ")))")
         }
         var segmentations: [SegmentationDefinition] = []
         if let value = plugin["segmentations"], let section = table(value, at: ["segmentations"], expected: "expected a table of segmentations") {
@@ -65,13 +67,14 @@ struct PluginSchema {
                 if let field = self.field(fieldName, definition) { customFields.append(field) }
             }
         }
-        if plugin["segmentations"] == nil && plugin["scores"] == nil && plugin["fields"] == nil {
-            report([], "the plugin defines nothing: add segmentations, scores or fields")
+        let actions = plugin["actions"].map { self.actions($0) } ?? []
+        if plugin["segmentations"] == nil && plugin["scores"] == nil && plugin["fields"] == nil && plugin["actions"] == nil {
+            report([], "the plugin defines nothing: add segmentations, scores, fields or actions")
         }
         guard problems.isEmpty, let name, let version, let description, let params else { return nil }
         return PluginDefinition(
             name: name, version: version, description: description, params: params, permissions: permissions,
-            segmentations: segmentations, scores: scores, fields: customFields)
+            segmentations: segmentations, scores: scores, fields: customFields, actions: actions)
     }
 
     // MARK: Sections
@@ -398,17 +401,17 @@ struct PluginSchema {
 
     // MARK: Primitives
 
-    private mutating func report(_ path: [String], _ message: String) {
+    mutating func report(_ path: [String], _ message: String) {
         problems.append((path, message))
     }
 
-    private mutating func table(_ value: LuaValue, at path: [String], expected: String) -> [LuaValue: LuaValue]? {
+    mutating func table(_ value: LuaValue, at path: [String], expected: String) -> [LuaValue: LuaValue]? {
         if case .table(let fields) = value { return fields }
         report(path, "\(expected), got \(Self.typeName(value))")
         return nil
     }
 
-    private mutating func array(_ value: LuaValue, at path: [String]) -> [LuaValue]? {
+    mutating func array(_ value: LuaValue, at path: [String]) -> [LuaValue]? {
         guard let fields = table(value, at: path, expected: "expected a list") else { return nil }
         guard let items = value.arrayValues, items.count == fields.count else {
             report(path, "expected a list { ..., ... } without named keys or gaps")
@@ -417,7 +420,7 @@ struct PluginSchema {
         return items
     }
 
-    private mutating func checkKeys(_ fields: [LuaValue: LuaValue], allowed: [String], at path: [String], what: String) {
+    mutating func checkKeys(_ fields: [LuaValue: LuaValue], allowed: [String], at path: [String], what: String) {
         for key in fields.keys {
             guard case .string(let name) = key else {
                 report(path, "unexpected key \(key) in \(what)")
@@ -429,7 +432,7 @@ struct PluginSchema {
         }
     }
 
-    private mutating func requiredString(_ value: LuaValue?, at path: [String]) -> String? {
+    mutating func requiredString(_ value: LuaValue?, at path: [String]) -> String? {
         guard let value else {
             report(path, "missing; expected a string")
             return nil
@@ -441,7 +444,7 @@ struct PluginSchema {
         return text
     }
 
-    private mutating func optionalString(_ value: LuaValue?, at path: [String]) -> String? {
+    mutating func optionalString(_ value: LuaValue?, at path: [String]) -> String? {
         guard let value else { return nil }
         return requiredString(value, at: path)
     }
@@ -455,7 +458,7 @@ struct PluginSchema {
         return text
     }
 
-    private mutating func stringList(_ value: LuaValue?, at path: [String]) -> [String]? {
+    mutating func stringList(_ value: LuaValue?, at path: [String]) -> [String]? {
         guard let value else { return nil }
         guard let items = array(value, at: path) else { return nil }
         var strings: [String] = []
@@ -469,7 +472,7 @@ struct PluginSchema {
         return strings
     }
 
-    private mutating func segmentList(_ value: LuaValue?, at path: [String]) -> [String]? {
+    mutating func segmentList(_ value: LuaValue?, at path: [String]) -> [String]? {
         guard let value else {
             report(path, "missing: list every segment classify may return")
             return nil
@@ -483,7 +486,7 @@ struct PluginSchema {
         return segments
     }
 
-    private func isIdentifier(_ text: String) -> Bool {
+    func isIdentifier(_ text: String) -> Bool {
         guard let first = text.utf8.first, (97...122).contains(first) else { return false }
         return text.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 95 }
     }

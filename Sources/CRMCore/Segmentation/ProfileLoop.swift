@@ -21,7 +21,7 @@ struct ProfileLoop {
     /// A second plugin function, called with the same customer right after the first one, for
     /// the customers `wanted` picks by the first one's result: a segmentation's
     /// `explain(c, p, segment)` for the customers whose segment changed.
-    struct FollowUp {
+    struct SecondCall {
         let function: LuaFunctionRef
         /// Its name, for error messages.
         let name: String
@@ -29,33 +29,33 @@ struct ProfileLoop {
         let wanted: (Int, String) -> Bool
     }
 
-    /// Calls `wrapperSource`'s function with `(function, p)` (or `(function, followUp, p)`) to
+    /// Calls `wrapperSource`'s function with `(function, p)` (or `(function, secondCall, p)`) to
     /// get the per-customer function (and the follow-up's), then calls it for every customer;
     /// `accept` receives the customer index and the two strings it returned, the second one
     /// from the follow-up when the first function gave none and the follow-up was wanted.
     func run(
-        function: LuaFunctionRef, followUp: FollowUp? = nil, wrapperSource: String, luaTime: inout Duration,
+        function: LuaFunctionRef, secondCall: SecondCall? = nil, wrapperSource: String, luaTime: inout Duration,
         accept: (Int, String?, String?) throws(SegmentationError) -> Void
     ) throws(SegmentationError) {
         let allFields = ProfileField.all(for: profiles)
         let fields = allFields.filter { mentions.contains($0.name) }
         let names = fields.map(\.name) + inputs.tiles.map(\.name) + inputs.shares.map(\.name)
         let perCustomer: LuaFunctionRef
-        let followUpPerCustomer: LuaFunctionRef?
+        let secondCallPerCustomer: LuaFunctionRef?
         let record: LuaRecord
         do {
             let maker = try state.run(wrapperSource, chunkName: "=crm")
-            let arguments = [LuaValue.function(function)] + (followUp.map { [LuaValue.function($0.function)] } ?? []) + [inputs.params]
+            let arguments = [LuaValue.function(function)] + (secondCall.map { [LuaValue.function($0.function)] } ?? []) + [inputs.params]
             let wrapped = try maker.first?.functionValue.map { try state.call($0, arguments) } ?? []
             let lazy = try state.run(ProfileFieldSource.lazyWrapperSource, chunkName: "=crm").first?.functionValue
-            let made = try wrapped.prefix(followUp == nil ? 1 : 2).map { value in
+            let made = try wrapped.prefix(secondCall == nil ? 1 : 2).map { value in
                 try value.functionValue.flatMap { inner in try lazy.map { try state.call($0, [.function(inner)]) }?.first?.functionValue }
             }
-            guard let first = made.first ?? nil, followUp == nil || made.count == 2 && made[1] != nil else {
+            guard let first = made.first ?? nil, secondCall == nil || made.count == 2 && made[1] != nil else {
                 throw SegmentationError(segmentation: subject, file: file, function: nil, customerID: nil, message: "cannot prepare the call")
             }
             perCustomer = first
-            followUpPerCustomer = followUp == nil ? nil : made[1]
+            secondCallPerCustomer = secondCall == nil ? nil : made[1]
             record = try state.makeRecord(fields: names)
         } catch let error as LuaError {
             throw SegmentationError(segmentation: subject, file: file, customerID: nil, error: error)
@@ -70,7 +70,7 @@ struct ProfileLoop {
             try state.perform { state throws(SegmentationError) in
                 try loop(
                     state: state, record: record, fields: fields, perCustomer: perCustomer,
-                    followUp: followUp.flatMap { wanted in followUpPerCustomer.map { (wanted, $0) } },
+                    secondCall: secondCall.flatMap { wanted in secondCallPerCustomer.map { (wanted, $0) } },
                     elapsed: &elapsed, clock: clock, accept: accept)
             }
         }
@@ -79,7 +79,7 @@ struct ProfileLoop {
 
     private func loop(
         state: LuaState, record: LuaRecord, fields: [ProfileField], perCustomer: LuaFunctionRef,
-        followUp: (FollowUp, LuaFunctionRef)?, elapsed: inout Duration, clock: ContinuousClock,
+        secondCall: (SecondCall, LuaFunctionRef)?, elapsed: inout Duration, clock: ContinuousClock,
         accept: (Int, String?, String?) throws(SegmentationError) -> Void
     ) throws(SegmentationError) {
         for customer in 0..<profiles.count {
@@ -90,8 +90,8 @@ struct ProfileLoop {
             var calling = functionName
             do throws(LuaError) {
                 answer = try state.call(perCustomer, record: record)
-                if answer.1 == nil, let first = answer.0, let (followUp, function) = followUp, followUp.wanted(customer, first) {
-                    calling = followUp.name
+                if answer.1 == nil, let first = answer.0, let (secondCall, function) = secondCall, secondCall.wanted(customer, first) {
+                    calling = secondCall.name
                     answer.1 = try state.call(function, record: record).0
                 }
             } catch {

@@ -1,3 +1,4 @@
+import GRDB
 import LuaBridge
 
 /// Runs segmentations: builds profiles once, computes each segmentation's population ranks and
@@ -31,6 +32,8 @@ public struct SegmentationEngine {
         case profilesBuilt(customers: Int, duration: Duration)
         /// A computed field was recomputed (or failed, its values unchanged).
         case fieldComputed(Result<FieldComputation, SegmentationError>)
+        /// The follow-up actions on the segmentations that ran fired (or, in a dry run, would fire).
+        case followUps(FollowUpSummary)
     }
 
     /// Runs `names` (every segmentation when empty) as of `asOf`. Computed custom fields are
@@ -51,7 +54,9 @@ public struct SegmentationEngine {
             }
         }
         let statistics = PopulationStatistics(table: profiles)
-        return try selected.map { plugin, segmentation in
+        let followUps = try FollowUpRun(segmentations: Set(selected.map(\.1.name)), catalog: catalog, profiles: profiles, database: database)
+        if !dryRun && !followUps.isEmpty { try followUps.startCursors() }
+        let outcomes: [Result<SegmentationOutcome, SegmentationError>] = try selected.map { plugin, segmentation in
             let start = ContinuousClock.now
             do {
                 return .success(try run(segmentation, of: plugin, profiles: profiles, statistics: statistics, dryRun: dryRun, start: start))
@@ -64,6 +69,12 @@ public struct SegmentationEngine {
                 return .failure(error)
             }
         }
+        if !followUps.isEmpty {
+            var wouldMove: [String: [FollowUpEvent]] = [:]
+            for case .success(let outcome) in outcomes { wouldMove[outcome.segmentation] = outcome.wouldMove }
+            progress(.followUps(try followUps.fire(dryRun: dryRun, wouldMove: wouldMove)))
+        }
+        return outcomes
     }
 
     /// Computed fields a run of `plugins` may read: declared by one of them or named in its
@@ -98,12 +109,79 @@ public struct SegmentationEngine {
         statistics: PopulationStatistics, dryRun: Bool, start: ContinuousClock.Instant
     ) throws -> SegmentationOutcome {
         let inputs = try PopulationInputs(needs: segmentation, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
+        // The current memberships are read in the transaction that writes the changes, so two
+        // racing runs never write a change from a stale segment.
+        let classification = { (db: Database) throws -> Classification in
+            try self.classify(segmentation, of: plugin, profiles: profiles, inputs: inputs, db: db, explaining: !dryRun)
+        }
+        var result: Classification
+        var runID: Int64?
+        var wouldMove: [FollowUpEvent] = []
+        if dryRun {
+            result = try database.read(classification)
+            wouldMove = (0..<result.changes.count).map { change in
+                FollowUpEvent(
+                    customerPK: profiles.pks[Int(result.changes.rows[change])], transitionID: 0,
+                    from: result.changes.name(result.changes.from[change]), to: result.changes.name(result.changes.to[change]))
+            }
+        } else {
+            (result, runID) = try database.write { db in
+                let result = try classification(db)
+                let changes = result.changes
+                let sizes = Dictionary(uniqueKeysWithValues: zip(segmentation.segments, result.counts))
+                let id = try RunLog.begin(
+                    db, kind: "segmentation", subject: segmentation.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
+                    plugin: identity(plugin))
+                try MembershipStore.apply(
+                    db, changes: changes, pks: profiles.pks, segmentation: segmentation.name, runID: id, asOf: profiles.asOf)
+                if changes.count > 0 { try MembershipStore.recordSizes(db, runID: id, segmentation: segmentation.name, sizes: sizes) }
+                try RunLog.finish(
+                    db,
+                    run: Run(
+                        id: id, kind: "segmentation", subject: segmentation.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
+                        durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "succeeded",
+                        rowsRead: result.customers, inserted: changes.count - changes.updates,
+                        updated: changes.updates, rejected: 0, error: nil))
+                return (result, id)
+            }
+        }
+        let changes = result.changes
+        let counts = result.counts
+        let matrix = result.matrix
+        let customers = result.customers
+        let luaTime = result.luaTime
+        let sizes = Dictionary(uniqueKeysWithValues: zip(segmentation.segments, counts))
+        return SegmentationOutcome(
+            segmentation: segmentation.name, plugin: identity(plugin), runID: runID, asOf: profiles.asOf,
+            customers: customers, sizes: segmentation.segments.map { ($0, sizes[$0] ?? 0) },
+            changed: changes.count,
+            matrix: Dictionary(
+                uniqueKeysWithValues: matrix.enumerated().filter { $0.element.contains { $0 > 0 } }.map { from, row in
+                    (from == 0 ? "" : changes.names[from - 1], Dictionary(uniqueKeysWithValues: zip(segmentation.segments, row).filter { $0.1 > 0 }))
+                }),
+            duration: ContinuousClock.now - start, luaDuration: luaTime, wouldMove: wouldMove)
+    }
+
+    /// The classification of every customer against the memberships stored in `db`.
+    struct Classification {
+        var changes: SegmentChanges
+        var counts: [Int]
+        /// Customers by previous segment (row 0: none, row 1 + code: that segment) and new segment.
+        var matrix: [[Int]]
+        var customers: Int
+        var luaTime: Duration
+    }
+
+    /// Calls `classify` for every customer and keeps the changes against the current
+    /// memberships; `explain` is asked only for customers who move, and only when `explaining`.
+    private func classify(
+        _ segmentation: SegmentationDefinition, of plugin: LoadedPlugin, profiles: ProfileTable, inputs: PopulationInputs,
+        db: Database, explaining: Bool
+    ) throws -> Classification {
         var luaTime = Duration.zero
         var changes = SegmentChanges(declared: segmentation.segments)
         changes.reserveCapacity(profiles.count)
-        let current = try database.read { db in
-            try MembershipStore.current(db, segmentation: segmentation.name, pks: profiles.pks, changes: &changes)
-        }
+        let current = try MembershipStore.current(db, segmentation: segmentation.name, pks: profiles.pks, changes: &changes)
         let declared = Dictionary(uniqueKeysWithValues: segmentation.segments.enumerated().map { ($1, $0) })
         let name = segmentation.name
         // Counted as they come: only the customers who move keep their reason in memory.
@@ -112,14 +190,14 @@ public struct SegmentationEngine {
         // Customers by previous segment (row 0: none, row 1 + code: that segment) and new segment.
         var matrix = [[Int]](repeating: counts, count: changes.names.count + 1)
         // `explain` is asked only for customers who move (and never in a dry run, which shows no reasons).
-        let followUp = segmentation.explain.map { explain in
-            ProfileLoop.FollowUp(function: explain, name: "explain") { customer, segment in
-                !dryRun && declared[segment].map { Int16($0) != current[customer] } ?? false
+        let secondCall = segmentation.explain.map { explain in
+            ProfileLoop.SecondCall(function: explain, name: "explain") { customer, segment in
+                explaining && declared[segment].map { Int16($0) != current[customer] } ?? false
             }
         }
         try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: name, functionName: "classify").run(
-            function: segmentation.classify, followUp: followUp,
-            wrapperSource: followUp == nil ? Self.wrapperSource : Self.explainingWrapperSource, luaTime: &luaTime
+            function: segmentation.classify, secondCall: secondCall,
+            wrapperSource: secondCall == nil ? Self.wrapperSource : Self.explainingWrapperSource, luaTime: &luaTime
         ) { customer, segment, reason throws(SegmentationError) in
             guard let segment else {
                 throw SegmentationError(
@@ -139,34 +217,6 @@ public struct SegmentationEngine {
                 changes.append(row: customer, from: previous, to: Int16(index), reason: reason)
             }
         }
-        let sizes = Dictionary(uniqueKeysWithValues: zip(segmentation.segments, counts))
-        var runID: Int64?
-        if !dryRun {
-            runID = try database.write { db in
-                let id = try RunLog.begin(
-                    db, kind: "segmentation", subject: segmentation.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
-                    plugin: identity(plugin))
-                try MembershipStore.apply(
-                    db, changes: changes, pks: profiles.pks, segmentation: segmentation.name, runID: id, asOf: profiles.asOf)
-                if changes.count > 0 { try MembershipStore.recordSizes(db, runID: id, segmentation: segmentation.name, sizes: sizes) }
-                try RunLog.finish(
-                    db,
-                    run: Run(
-                        id: id, kind: "segmentation", subject: segmentation.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
-                        durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "succeeded",
-                        rowsRead: customers, inserted: changes.count - changes.updates,
-                        updated: changes.updates, rejected: 0, error: nil))
-                return id
-            }
-        }
-        return SegmentationOutcome(
-            segmentation: segmentation.name, plugin: identity(plugin), runID: runID, asOf: profiles.asOf,
-            customers: customers, sizes: segmentation.segments.map { ($0, sizes[$0] ?? 0) },
-            changed: changes.count,
-            matrix: Dictionary(
-                uniqueKeysWithValues: matrix.enumerated().filter { $0.element.contains { $0 > 0 } }.map { from, row in
-                    (from == 0 ? "" : changes.names[from - 1], Dictionary(uniqueKeysWithValues: zip(segmentation.segments, row).filter { $0.1 > 0 }))
-                }),
-            duration: ContinuousClock.now - start, luaDuration: luaTime)
+        return Classification(changes: changes, counts: counts, matrix: matrix, customers: customers, luaTime: luaTime)
     }
 }

@@ -15,4 +15,6 @@ public struct SegmentationOutcome: Sendable {
     public let duration: Duration
     /// Time spent inside Lua `classify` calls.
     public let luaDuration: Duration
+    /// In a dry run, the changes follow-up actions would see.
+    let wouldMove: [FollowUpEvent]
 }

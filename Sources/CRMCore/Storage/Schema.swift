@@ -155,6 +155,89 @@ enum Schema {
             try ActivityStore.rebuild(db, .orders, customers: nil)
             try ActivityStore.rebuild(db, .interactions, customers: nil)
         }
+        migrator.registerMigration("v5: follow-up actions: tasks, tags, outbox, contact blocks") { db in
+            try db.execute(sql: """
+                -- One row per (action, customer, transition that fired it): the exactly-once key.
+                -- outcome: applied, held_out, skipped (re-entry rule), failed (retried next run).
+                CREATE TABLE follow_ups (
+                    id            INTEGER PRIMARY KEY,
+                    action        TEXT NOT NULL,
+                    plugin        TEXT NOT NULL,
+                    customer_pk   INTEGER NOT NULL REFERENCES customers(pk),
+                    transition_id INTEGER NOT NULL REFERENCES transitions(id),
+                    trigger       TEXT NOT NULL,
+                    run_id        INTEGER NOT NULL REFERENCES runs(id),
+                    as_of         INTEGER NOT NULL,
+                    outcome       TEXT NOT NULL,
+                    detail        TEXT,
+                    attempts      INTEGER NOT NULL DEFAULT 1,
+                    UNIQUE (action, customer_pk, transition_id)
+                );
+                CREATE INDEX follow_ups_by_customer ON follow_ups(customer_pk, action);
+                CREATE INDEX follow_ups_failed ON follow_ups(action) WHERE outcome = 'failed';
+                CREATE TABLE tasks (
+                    id           INTEGER PRIMARY KEY,
+                    follow_up_id INTEGER REFERENCES follow_ups(id),
+                    customer_pk  INTEGER NOT NULL REFERENCES customers(pk),
+                    action       TEXT,
+                    title        TEXT NOT NULL,
+                    body         TEXT,
+                    owner        TEXT,
+                    priority     TEXT NOT NULL,
+                    due_date     TEXT,
+                    status       TEXT NOT NULL DEFAULT 'open',
+                    created_at   INTEGER NOT NULL,
+                    done_at      INTEGER,
+                    note         TEXT
+                );
+                CREATE INDEX tasks_by_customer ON tasks(customer_pk);
+                CREATE TABLE customer_tags (
+                    customer_pk  INTEGER NOT NULL REFERENCES customers(pk),
+                    tag          TEXT NOT NULL,
+                    added_at     INTEGER NOT NULL,
+                    follow_up_id INTEGER REFERENCES follow_ups(id),
+                    PRIMARY KEY (customer_pk, tag)
+                ) WITHOUT ROWID;
+                -- status: pending, sending (claimed), sent, failed (will retry), dead, suppressed, capped.
+                CREATE TABLE outbox (
+                    id              INTEGER PRIMARY KEY,
+                    key             TEXT NOT NULL UNIQUE,
+                    follow_up_id    INTEGER REFERENCES follow_ups(id),
+                    customer_pk     INTEGER NOT NULL REFERENCES customers(pk),
+                    action          TEXT,
+                    channel         TEXT NOT NULL,
+                    template        TEXT NOT NULL,
+                    data            TEXT NOT NULL,
+                    transactional   INTEGER NOT NULL DEFAULT 0,
+                    cap_day         INTEGER,
+                    cap_week        INTEGER,
+                    status          TEXT NOT NULL,
+                    attempts        INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER,
+                    last_error      TEXT,
+                    note            TEXT,
+                    created_at      INTEGER NOT NULL,
+                    sent_at         INTEGER,
+                    claimed_by      TEXT,
+                    claim_expires   INTEGER
+                );
+                CREATE INDEX outbox_by_status ON outbox(status, next_attempt_at);
+                CREATE INDEX outbox_by_customer ON outbox(customer_pk, channel, sent_at);
+                -- How far each action has consumed the transitions (the durable cursor).
+                CREATE TABLE action_cursors (
+                    action        TEXT PRIMARY KEY,
+                    transition_id INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                -- Do-not-contact records per customer and channel.
+                CREATE TABLE contact_blocks (
+                    customer_pk INTEGER NOT NULL REFERENCES customers(pk),
+                    channel     TEXT NOT NULL,
+                    reason      TEXT NOT NULL,
+                    blocked_at  INTEGER NOT NULL,
+                    PRIMARY KEY (customer_pk, channel)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -5,9 +5,49 @@ import Foundation
 struct CustomerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customer",
-        abstract: "Look at one customer, or list customers matching a filter.",
-        subcommands: [Show.self, List.self]
+        abstract: "Look at one customer, list customers matching a filter, or set who may be contacted.",
+        subcommands: [Show.self, List.self, Contact.self]
     )
+
+    struct Contact: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Block or allow one channel of a customer (do-not-contact), or show the blocks.",
+            discussion: """
+                A blocked channel keeps every message to it as suppressed, with the reason: checked
+                when a follow-up creates the message and again when `crm outbox send` would send it.
+
+                Examples:
+                  crm customer contact 17 --channel email --block --reason opted_out
+                  crm customer contact 17 --channel email --allow
+                  crm customer contact 17
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The customer's id.") var id: String
+        @Option(help: "The channel (email, sms, ...).") var channel: String?
+        @Flag(help: "Do not contact the customer on this channel.") var block = false
+        @Flag(help: "Remove the block.") var allow = false
+        @Option(help: "Why: opted_out, bounced, complained, or your own word.") var reason: String?
+        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+
+        func validate() throws {
+            if block && allow { throw ValidationError("give --block or --allow, not both") }
+            if (block || allow) && (channel ?? "").isEmpty { throw ValidationError("--block and --allow need --channel") }
+            if block && (reason ?? "").isEmpty { throw ValidationError("--block needs --reason (opted_out, bounced, complained, ...)") }
+            if reason != nil && !block { throw ValidationError("--reason goes with --block") }
+        }
+
+        func run() throws {
+            let database = try global.openDatabase()
+            guard try database.customer(id: id) != nil else { throw CRMError.notFound("no customer with id \"\(id)\"") }
+            if block || allow, let channel {
+                try database.setContact(customerID: id, channel: channel, blockedReason: block ? reason : nil, at: .now())
+            }
+            try Output(format: format).print(
+                columns: ["channel", "reason", "blocked_at"],
+                rows: try database.contactBlocks(customerID: id).map { [$0.channel, $0.reason, $0.since.iso8601] })
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -68,7 +108,9 @@ struct CustomerCommand: ParsableCommand {
             let profile = CustomerProfileView(
                 customer: customer, activity: activity, currency: try database.currency(),
                 memberships: try database.memberships(customerID: id), scores: try database.scores(customerID: id),
-                fields: fields.filter { $0.source != .none })
+                fields: fields.filter { $0.source != .none }, tags: try database.tags(customerID: id),
+                openTasks: try database.tasks(matching: .init(openOnly: true, customerID: id)),
+                blocks: try database.contactBlocks(customerID: id).map { "\($0.channel) (\($0.reason))" })
             let output = Output(format: format)
             switch format {
             case .json:
@@ -88,9 +130,15 @@ struct CustomerProfileView {
     let memberships: [Membership]
     let scores: [ScoreValue]
     let fields: [FieldReading]
+    let tags: [String]
+    let openTasks: [CustomerTask]
+    let blocks: [String]
 
     var rows: [(String, String?)] {
         attributes
+            + (tags.isEmpty ? [] : [("tags", tags.joined(separator: ", "))])
+            + (blocks.isEmpty ? [] : [("do_not_contact", blocks.joined(separator: ", "))])
+            + openTasks.map { ("task \($0.id)", "\($0.title)" + ($0.owner.map { " for \($0)" } ?? "") + ($0.dueDate.map { ", due \($0)" } ?? "")) }
             + fields.map { ("field \($0.name)", ($0.value ?? "") + ($0.source == .stored ? "" : " (\($0.source.rawValue))")) }
             + memberships.map { ("segment \($0.segmentation)", "\($0.segment) since \($0.since.iso8601)" + ($0.reason.map { ": \($0)" } ?? "")) }
             + scores.map { ("score \($0.score)", String(format: "%.4g", $0.value) + ($0.explanation.map { ": \($0)" } ?? "")) }
@@ -127,7 +175,14 @@ struct CustomerProfileView {
             (score.score, ["value": score.value, "explanation": score.explanation ?? NSNull()] as [String: Any])
         })
         result["fields"] = Dictionary(uniqueKeysWithValues: fields.map { ($0.name, ["value": $0.value ?? NSNull(), "source": $0.source.rawValue] as [String: Any]) })
-        for key in result.keys where key.hasPrefix("segment ") || key.hasPrefix("score ") || key.hasPrefix("field ") { result[key] = nil }
+        result["tags"] = tags
+        result["do_not_contact"] = blocks
+        result["open_tasks"] = openTasks.map { task in
+            ["id": task.id, "title": task.title, "owner": task.owner ?? NSNull(), "due": task.dueDate ?? NSNull(), "priority": task.priority] as [String: Any]
+        }
+        for key in result.keys where key.hasPrefix("segment ") || key.hasPrefix("score ") || key.hasPrefix("field ") || key.hasPrefix("task ") {
+            result[key] = nil
+        }
         return result
     }
 }

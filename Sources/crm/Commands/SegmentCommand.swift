@@ -40,21 +40,28 @@ struct SegmentCommand: ParsableCommand {
             discussion: """
                 Each segmentation is one transaction with its run record: a plugin that fails is
                 reported (file, line, function, customer) and its previous memberships stay; the
-                other segmentations still run. The exit status is 1 if any failed.
+                other segmentations still run. Then the plugins' follow-up actions on these
+                segmentations fire once for each change they have not seen (tasks, tags, outbox
+                messages), in one more transaction; an action that fails for a customer is
+                reported and retried by the next run. The exit status is 1 if anything failed.
                 """)
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Segmentations to run (default: all).") var names: [String] = []
         @Option(help: ArgumentHelp("The instant to segment as of (ISO-8601; default now).", valueName: "time")) var asOf: String?
-        @Flag(help: "Show what would change (sizes and a transition matrix) without writing anything.") var dryRun = false
+        @Flag(help: "Show what would change (sizes, a transition matrix, the follow-ups that would fire) without writing anything.")
+        var dryRun = false
 
         func run() throws {
             let database = try global.openDatabase()
             let instant = try parseAsOf(asOf)
             let engine = SegmentationEngine(database: database, catalog: global.loadPlugins())
             var failed = false
+            var followUps: FollowUpSummary?
             let results = try engine.run(names, asOf: instant, dryRun: dryRun) { progress in
                 switch progress {
+                case .followUps(let summary):
+                    followUps = summary
                 case .profilesBuilt(let customers, let duration):
                     print("profiles of \(customers) customers built in \(String(format: "%.2f", Double(duration.wholeMilliseconds) / 1000)) s")
                 case .fieldComputed(let result):
@@ -69,6 +76,10 @@ struct SegmentCommand: ParsableCommand {
                 case .success(let outcome):
                     report(outcome)
                 }
+            }
+            if let followUps {
+                FollowUpReport(summary: followUps, dryRun: dryRun).print()
+                if followUps.count(.failed) > 0 { failed = true }
             }
             if failed { throw ExitCode.failure }
         }

@@ -1,0 +1,276 @@
+import GRDB
+import LuaBridge
+
+/// Fires the follow-up actions after a segment run, in one write transaction: the transitions
+/// each action has not consumed yet (its durable cursor in `action_cursors`), the stays that
+/// reached their days, and the failures of earlier runs. Each (action, customer, transition) is
+/// recorded in `follow_ups` with its effects and the cursor moves in the same transaction, so
+/// whatever happens to the process, every task, tag and message exists exactly once; changes a
+/// killed run committed are picked up by the next one. Running after all segmentations lets a
+/// condition combine this run's segments of several segmentations.
+struct FollowUpRun {
+    struct Action {
+        let plugin: LoadedPlugin
+        let definition: ActionDefinition
+        /// The `p` table: the plugin's parameters with this database's overrides, and the as-of.
+        let params: LuaValue
+        /// Where the action is declared, for errors about what it returned.
+        let line: Int?
+    }
+
+    let actions: [Action]
+    let profiles: ProfileTable
+    let fields: [CustomField]
+    let profileFields: [ProfileField]
+
+    let database: CRMDatabase
+
+    init(segmentations: Set<String>, catalog: PluginCatalog, profiles: ProfileTable, database: CRMDatabase) throws {
+        self.database = database
+        actions = try catalog.actions.filter { segmentations.contains($0.action.trigger.segmentation) }.map { plugin, action in
+            var params = try PluginParameters.resolve(plugin, in: database).luaFields
+            params["as_of"] = .string(profiles.asOf.iso8601)
+            params["as_of_date"] = .string(profiles.asOf.utcDate.iso8601)
+            return Action(
+                plugin: plugin, definition: action, params: .table(params),
+                line: SourceLocator(source: plugin.source).line(of: ["actions", action.name]))
+        }
+        self.profiles = profiles
+        fields = catalog.fields
+        profileFields = ProfileField.all(for: profiles)
+    }
+
+    var isEmpty: Bool { actions.isEmpty }
+
+    /// Starts the cursors of actions seen for the first time (before the segmentations write).
+    func startCursors() throws {
+        try database.write { db in try FollowUpStore.startCursors(db, actions: actions.map(\.definition.name)) }
+    }
+
+    /// Fires every action, recorded as one run; a dry run writes nothing and takes its
+    /// changes from `wouldMove` (by segmentation) instead of the stored transitions.
+    func fire(dryRun: Bool, wouldMove: [String: [FollowUpEvent]]) throws -> FollowUpSummary {
+        if dryRun { return try database.read { db in try fire(db, runID: nil, wouldMove: wouldMove) } }
+        let start = ContinuousClock.now
+        return try database.write { db in
+            let id = try RunLog.begin(db, kind: "follow-ups", subject: "actions", asOf: profiles.asOf, startedAt: Timestamp.now())
+            let summary = try fire(db, runID: id, wouldMove: [:])
+            try RunLog.finish(
+                db,
+                run: Run(
+                    id: id, kind: "follow-ups", subject: "actions", asOf: profiles.asOf, startedAt: Timestamp.now(),
+                    durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: summary.count(.failed) > 0 ? "partial" : "succeeded",
+                    rowsRead: summary.firings.count, inserted: summary.count(.applied), updated: 0, rejected: summary.count(.failed),
+                    error: summary.firings.first { $0.outcome == .failed }?.detail))
+            return summary
+        }
+    }
+
+    private func fire(_ db: Database, runID: Int64?, wouldMove: [String: [FollowUpEvent]]) throws -> FollowUpSummary {
+        var summary = FollowUpSummary()
+        let asOf = profiles.asOf
+        for action in actions {
+            let trigger = action.definition.trigger
+            let set = Set(trigger.segments)
+            let transitions = runID == nil
+                ? wouldMove[trigger.segmentation] ?? [] : try FollowUpStore.transitions(db, after: action.definition.name, segmentation: trigger.segmentation)
+            var events: [FollowUpEvent]
+            switch trigger.kind {
+            case .enter: events = transitions.filter { event in event.to.map(set.contains) == true && !(event.from.map(set.contains) ?? false) }
+            case .leave: events = transitions.filter { event in event.from.map(set.contains) == true && !(event.to.map(set.contains) ?? false) }
+            case .stay:
+                events = try FollowUpStore.stays(
+                    db, action: action.definition.name, segmentation: trigger.segmentation, segments: trigger.segments,
+                    enteredBefore: Timestamp.fromUTCDay(asOf.utcDay - trigger.days + 1))
+            }
+            events += try FollowUpStore.failed(db, action: action.definition.name)
+            if runID != nil { try FollowUpStore.advanceCursor(db, action: action.definition.name) }
+            var failures: [String] = []
+            for event in events {
+                let firing = try fire(action, for: event, db: db, runID: runID, asOf: asOf)
+                if firing.outcome == .failed, let detail = firing.detail { failures.append(detail) }
+                summary.firings.append(firing)
+            }
+            if runID != nil, let first = failures.first {
+                try RunLog.recordFailure(
+                    db,
+                    run: Run(
+                        id: 0, kind: "follow-up", subject: action.definition.name, asOf: asOf, startedAt: Timestamp.now(), durationMS: 0,
+                        outcome: "failed", rowsRead: events.count, inserted: 0, updated: 0, rejected: failures.count,
+                        error: first + (failures.count > 1 ? " (and \(failures.count - 1) more; all are retried by the next run)" : "")),
+                    plugin: PluginIdentity(name: action.plugin.name, version: action.plugin.version, hash: action.plugin.hash))
+            }
+        }
+        return summary
+    }
+
+    private func fire(_ action: Action, for event: FollowUpEvent, db: Database, runID: Int64?, asOf: Timestamp) throws -> FollowUpSummary.Firing {
+        let definition = action.definition
+        let kind = definition.trigger.kind
+        let customerID = try customerID(db, event.customerPK)
+        var firing = FollowUpSummary.Firing(
+            action: definition.name, customerID: customerID, trigger: kind.rawValue, outcome: .applied, effects: [], detail: nil)
+        func record(_ outcome: FollowUpSummary.Firing.Outcome, _ detail: String?) throws -> Int64 {
+            firing.outcome = outcome
+            firing.detail = detail
+            guard let runID else { return 0 }
+            return try FollowUpStore.record(
+                db, event: event, action: definition.name, plugin: action.plugin.name, trigger: kind.rawValue, runID: runID, asOf: asOf,
+                outcome: outcome.rawValue, detail: detail)
+        }
+        if event.retryOf == nil, let skip = try reentryRule(definition, customerPK: event.customerPK, db: db, asOf: asOf) {
+            _ = try record(.skipped, skip)
+            return firing
+        }
+        guard let row = row(of: event.customerPK) else {
+            _ = try record(.skipped, "customer \(customerID) was not in this run's profiles")
+            return firing
+        }
+        let customer = try customerTable(row: row, db: db)
+        let eventTable = self.eventTable(definition.trigger, event, asOf: asOf)
+        let effects: [Effect]
+        let fieldValues: [String: String?]
+        do {
+            if let condition = definition.condition {
+                let answer = try action.plugin.state.call(condition, [customer, action.params, eventTable]).first ?? .nil
+                guard case .boolean(let met) = answer else {
+                    throw EffectError("when must return true or false, got \(PluginSchema.typeName(answer))")
+                }
+                if !met {
+                    // A stay whose condition is not met is looked at again by the next run.
+                    if kind != .stay { _ = try record(.skipped, "condition not met") } else { firing.outcome = .skipped }
+                    return firing
+                }
+            }
+            if Holdout.isHeldOut(action: definition.name, customerID: customerID, share: definition.holdout) {
+                _ = try record(.heldOut, "held out (\(definition.holdout * 100)% of customers)")
+                return firing
+            }
+            effects = try Effect.list(from: try action.plugin.state.call(definition.run, [customer, action.params, eventTable]).first, asOf: asOf)
+            for effect in effects where !action.plugin.definition.permissions.contains(effect.kind.permission) {
+                throw EffectError(
+                    "returned a \(effect.kind.rawValue) effect, but the plugin does not declare the permission '\(effect.kind.permission)' "
+                        + "(add permissions = { \"\(effect.kind.permission)\" })")
+            }
+            fieldValues = try checkedFieldValues(effects)
+        } catch {
+            let message: String
+            var line = action.line
+            switch error {
+            case let error as LuaError:
+                message = error.message
+                line = error.line ?? line
+            case let error as EffectError: message = error.message
+            default: message = "\(error)"
+            }
+            let detail = action.plugin.file + (line.map { ":\($0)" } ?? "") + ": action '\(definition.name)': customer \(customerID): \(message)"
+            _ = try record(.failed, detail)
+            return firing
+        }
+        let followUp = try record(.applied, nil)
+        firing.effects = try write(effects, of: action, event: event, customerID: customerID, fieldValues: fieldValues, followUp: followUp, db: db, runID: runID)
+        return firing
+    }
+
+    /// The JSON of each field effect's value, checked against its declaration.
+    private func checkedFieldValues(_ effects: [Effect]) throws(EffectError) -> [String: String?] {
+        var values: [String: String?] = [:]
+        for case .field(let name, let text) in effects {
+            guard let field = fields.first(where: { $0.name == name }) else { throw EffectError("no custom field named '\(name)'") }
+            if field.definition.isComputed { throw EffectError("field '\(name)' is computed; it cannot be set") }
+            switch field.check(text) {
+            case .success(let value): values[name] = value?.json
+            case .failure(let problem): throw EffectError("field '\(name)': \(problem.reason)")
+            }
+        }
+        return values
+    }
+
+    /// Writes the effects of a recorded firing (nothing in a dry run); returns one line per effect.
+    private func write(
+        _ effects: [Effect], of action: Action, event: FollowUpEvent, customerID: String, fieldValues: [String: String?], followUp: Int64,
+        db: Database, runID: Int64?
+    ) throws -> [String] {
+        var lines: [String] = []
+        let now = Timestamp.now()
+        for (index, effect) in effects.enumerated() {
+            switch effect {
+            case .task(let task):
+                lines.append("task \"\(task.title)\"" + (task.owner.map { " for \($0)" } ?? "") + (task.due.map { " due \($0.iso8601)" } ?? ""))
+                if runID != nil { try FollowUpStore.addTask(db, followUp: followUp, customerPK: event.customerPK, action: action.definition.name, task: task, createdAt: now) }
+            case .tag(let tag), .untag(let tag):
+                let add = effect.kind == .tag
+                lines.append("\(effect.kind.rawValue) \"\(tag)\"")
+                if runID != nil { try FollowUpStore.tag(db, customerPK: event.customerPK, tag: tag, add: add, followUp: followUp, at: now) }
+            case .message(let channel, let template, let data):
+                var line = "message \(channel) \"\(template)\""
+                if runID != nil {
+                    let status = try OutboxStore.add(
+                        db, key: "\(action.definition.name)/\(customerID)/\(event.transitionID)/\(index + 1)", followUp: followUp,
+                        customerPK: event.customerPK, action: action.definition.name, channel: channel, template: template, data: data,
+                        transactional: action.definition.transactional, caps: action.definition.caps, createdAt: now)
+                    if status == .suppressed { line += " (suppressed: \(channel) blocked)" }
+                } else if try OutboxStore.block(db, customerPK: event.customerPK, channel: channel) != nil {
+                    line += " (suppressed: \(channel) blocked)"
+                }
+                lines.append(line)
+            case .field(let name, let text):
+                lines.append("field \(name) = \(text.isEmpty ? "(cleared)" : text)")
+                if let runID, let json = fieldValues[name] { try FieldStore.set(db, customerPK: event.customerPK, field: name, json: json, runID: runID) }
+            }
+        }
+        return lines
+    }
+
+    /// Why the action's re-entry rule keeps it from firing again, or nil.
+    private func reentryRule(_ action: ActionDefinition, customerPK: Int64, db: Database, asOf: Timestamp) throws -> String? {
+        if action.reentry == .everyTime { return nil }
+        guard let last = try FollowUpStore.lastFired(db, action: action.name, customerPK: customerPK) else { return nil }
+        switch action.reentry {
+        case .everyTime: return nil
+        case .once: return "fires once per customer; it fired as of \(last.iso8601)"
+        case .cooldown(let days):
+            let elapsed = last.days(until: asOf)
+            return elapsed < days ? "cooldown of \(days) days: it fired \(elapsed) days before" : nil
+        }
+    }
+
+    private func customerID(_ db: Database, _ pk: Int64) throws -> String {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM customers WHERE pk = ?"), arguments: [pk]) ?? "#\(pk)"
+    }
+
+    /// The profile row of a customer key (rows are in key order).
+    private func row(of pk: Int64) -> Int? {
+        var low = 0, high = profiles.pks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if profiles.pks[middle] < pk { low = middle + 1 } else { high = middle }
+        }
+        return low < profiles.pks.count && profiles.pks[low] == pk ? low : nil
+    }
+
+    /// `c`: the whole profile, plus `c.segments` (segment per segmentation as stored now) and `c.tags`.
+    private func customerTable(row: Int, db: Database) throws -> LuaValue {
+        var table: [LuaValue: LuaValue] = [:]
+        for field in profileFields {
+            let value = field.read(profiles, row).luaValue
+            if value != .nil { table[.string(field.name)] = value }
+        }
+        let (segments, tags) = try FollowUpStore.segmentsAndTags(db, customerPK: profiles.pks[row])
+        table["segments"] = .table(Dictionary(uniqueKeysWithValues: segments.map { (LuaValue.string($0.key), LuaValue.string($0.value)) }))
+        table["tags"] = .table(Dictionary(uniqueKeysWithValues: tags.map { (LuaValue.string($0), LuaValue.boolean(true)) }))
+        return .table(table)
+    }
+
+    private func eventTable(_ trigger: ActionTrigger, _ event: FollowUpEvent, asOf: Timestamp) -> LuaValue {
+        var table: [LuaValue: LuaValue] = [
+            "kind": .string(trigger.kind.rawValue), "segmentation": .string(trigger.segmentation), "as_of": .string(asOf.iso8601),
+        ]
+        if let from = event.from { table["from"] = .string(from) }
+        if let to = event.to { table["to"] = .string(to) }
+        let segment = trigger.kind == .leave ? event.from : event.to
+        if let segment { table["segment"] = .string(segment) }
+        if let since = event.since, trigger.kind == .stay { table["days"] = .integer(Int64(since.days(until: asOf))) }
+        return .table(table)
+    }
+}

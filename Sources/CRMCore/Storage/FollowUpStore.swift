@@ -1,0 +1,165 @@
+import GRDB
+
+/// A segment change (or a long stay) that may fire an action for one customer.
+struct FollowUpEvent {
+    var customerPK: Int64
+    /// The transition that fired it: the change itself, or for a stay the change that began it.
+    /// 0 in a dry run, where nothing is written.
+    var transitionID: Int64
+    var from: String?
+    var to: String?
+    /// For a stay: when the customer entered the segment.
+    var since: Timestamp?
+    /// For a retry: the failed follow-up row.
+    var retryOf: Int64?
+}
+
+/// Reads events for follow-up actions and writes what they fired: `follow_ups` (the
+/// exactly-once key), tasks, tags, outbox messages and field values.
+enum FollowUpStore {
+    /// Starts a cursor for each action not seen before at the newest transition, so an action
+    /// added to a database with history fires from now on, not for every past change.
+    static func startCursors(_ db: Database, actions: [String]) throws {
+        for action in actions {
+            try db.execute(
+                sql: "INSERT INTO action_cursors(action, transition_id) SELECT ?, coalesce(max(id), 0) FROM transitions WHERE true ON CONFLICT DO NOTHING",
+                arguments: [action])
+        }
+    }
+
+    /// Moves an action's cursor past every transition written so far.
+    static func advanceCursor(_ db: Database, action: String) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO action_cursors(action, transition_id) SELECT ?, coalesce(max(id), 0) FROM transitions WHERE true
+                ON CONFLICT(action) DO UPDATE SET transition_id = excluded.transition_id
+                """,
+            arguments: [action])
+    }
+
+    /// The transitions of `segmentation` after the action's cursor: the changes it has not seen.
+    static func transitions(_ db: Database, after action: String, segmentation: String) throws -> [FollowUpEvent] {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT id, customer_pk, from_segment, to_segment FROM transitions
+                WHERE id > coalesce((SELECT transition_id FROM action_cursors WHERE action = ?), (SELECT max(id) FROM transitions))
+                  AND segmentation = ? ORDER BY id
+                """,
+            arguments: [action, segmentation])
+        var events: [FollowUpEvent] = []
+        while let row = try rows.next() {
+            events.append(FollowUpEvent(customerPK: row[1], transitionID: row[0], from: row[2], to: row[3]))
+        }
+        return events
+    }
+
+    /// Customers in `segments` of `segmentation` since before `enteredBefore` whose stay has not
+    /// yet been handled by `action`, with the transition that began the stay.
+    static func stays(
+        _ db: Database, action: String, segmentation: String, segments: [String], enteredBefore: Timestamp
+    ) throws -> [FollowUpEvent] {
+        let placeholders = segments.map { _ in "?" }.joined(separator: ", ")
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT m.customer_pk, m.segment, m.since_as_of,
+                       (SELECT max(t.id) FROM transitions t WHERE t.customer_pk = m.customer_pk AND t.segmentation = m.segmentation)
+                FROM memberships m
+                WHERE m.segmentation = ? AND m.segment IN (\(placeholders)) AND m.since_as_of < ?
+                ORDER BY m.customer_pk
+                """,
+            arguments: StatementArguments([segmentation as any DatabaseValueConvertible] + segments + [enteredBefore.microsecondsSinceEpoch]))
+        var events: [FollowUpEvent] = []
+        let handled = try db.cachedStatement(sql: "SELECT 1 FROM follow_ups WHERE action = ? AND customer_pk = ? AND transition_id = ?")
+        while let row = try rows.next() {
+            guard let transition: Int64 = row[3] else { continue }
+            let pk: Int64 = row[0]
+            if try Bool.fetchOne(handled, arguments: [action, pk, transition]) == true { continue }
+            events.append(FollowUpEvent(
+                customerPK: pk, transitionID: transition, from: nil, to: row[1],
+                since: Timestamp(microsecondsSinceEpoch: row[2])))
+        }
+        return events
+    }
+
+    /// Follow-ups of `action` that failed and are retried by the next run.
+    static func failed(_ db: Database, action: String) throws -> [FollowUpEvent] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT f.id, f.customer_pk, f.transition_id, t.from_segment, t.to_segment, t.as_of
+                FROM follow_ups f JOIN transitions t ON t.id = f.transition_id
+                WHERE f.action = ? AND f.outcome = 'failed' ORDER BY f.id
+                """,
+            arguments: [action]
+        ).map { row in
+            FollowUpEvent(
+                customerPK: row[1], transitionID: row[2], from: row[3], to: row[4],
+                since: Timestamp(microsecondsSinceEpoch: row[5]), retryOf: row[0])
+        }
+    }
+
+    /// The as-of of the last time `action` fired (or held out) for the customer.
+    static func lastFired(_ db: Database, action: String, customerPK: Int64) throws -> Timestamp? {
+        try Int64.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT max(as_of) FROM follow_ups WHERE action = ? AND customer_pk = ? AND outcome IN ('applied', 'held_out')"),
+            arguments: [action, customerPK]
+        ).map(Timestamp.init(microsecondsSinceEpoch:))
+    }
+
+    /// The customer's current segment in every segmentation, and their tags.
+    static func segmentsAndTags(_ db: Database, customerPK: Int64) throws -> (segments: [String: String], tags: [String]) {
+        var segments: [String: String] = [:]
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT segmentation, segment FROM memberships WHERE customer_pk = ?"), arguments: [customerPK])
+        while let row = try rows.next() { segments[row[0]] = row[1] }
+        let tags = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT tag FROM customer_tags WHERE customer_pk = ? ORDER BY tag"), arguments: [customerPK])
+        return (segments, tags)
+    }
+
+    /// Records an event's outcome; for a retry, updates the failed row. Returns the row id.
+    @discardableResult
+    static func record(
+        _ db: Database, event: FollowUpEvent, action: String, plugin: String, trigger: String, runID: Int64, asOf: Timestamp,
+        outcome: String, detail: String?
+    ) throws -> Int64 {
+        if let retry = event.retryOf {
+            try db.execute(
+                sql: "UPDATE follow_ups SET outcome = ?, detail = ?, run_id = ?, as_of = ?, attempts = attempts + 1 WHERE id = ?",
+                arguments: [outcome, detail, runID, asOf.microsecondsSinceEpoch, retry])
+            return retry
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO follow_ups(action, plugin, customer_pk, transition_id, trigger, run_id, as_of, outcome, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [action, plugin, event.customerPK, event.transitionID, trigger, runID, asOf.microsecondsSinceEpoch, outcome, detail])
+        return db.lastInsertedRowID
+    }
+
+    static func addTask(_ db: Database, followUp: Int64, customerPK: Int64, action: String, task: Effect.TaskRequest, createdAt: Timestamp) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO tasks(follow_up_id, customer_pk, action, title, body, owner, priority, due_date, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            followUp, customerPK, action, task.title, task.body, task.owner, task.priority, task.due?.iso8601,
+            createdAt.microsecondsSinceEpoch,
+        ])
+    }
+
+    static func tag(_ db: Database, customerPK: Int64, tag: String, add: Bool, followUp: Int64?, at instant: Timestamp) throws {
+        if add {
+            try db.cachedStatement(
+                sql: "INSERT INTO customer_tags(customer_pk, tag, added_at, follow_up_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+            ).execute(arguments: [customerPK, tag, instant.microsecondsSinceEpoch, followUp])
+        } else {
+            try db.cachedStatement(sql: "DELETE FROM customer_tags WHERE customer_pk = ? AND tag = ?").execute(arguments: [customerPK, tag])
+        }
+    }
+}
