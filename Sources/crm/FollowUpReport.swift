@@ -8,7 +8,7 @@ struct FollowUpReport {
 
     func print() {
         let firings = summary.firings
-        let effects = summary.effectCounts.map { "\($0.count) \($0.kind)" }.joined(separator: ", ")
+        let effects = summary.effectCounts.map { "\($0.count) \($0.kind)\($0.count == 1 ? "" : "s")" }.joined(separator: ", ")
         Swift.print(
             "follow-ups\(dryRun ? " (would fire)" : ""): \(summary.count(.applied)) fired"
                 + (effects.isEmpty ? "" : " (\(effects))") + ", \(summary.count(.heldOut)) held out, "

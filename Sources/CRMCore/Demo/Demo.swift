@@ -16,6 +16,12 @@ public enum Demo {
         public let scores: [Result<ScoreOutcome, SegmentationError>]
         /// A few customers worth a look, with every segment and reason.
         public let spotlight: [(customer: Customer, memberships: [Membership])]
+        /// What the follow-up actions did after the segment run; nil when no plugin has actions.
+        public let followUps: FollowUpSummary?
+        /// The open tasks the follow-ups created, by due date.
+        public let tasks: [CustomerTask]
+        /// The messages waiting in the outbox.
+        public let messages: [OutboxMessage]
     }
 
     /// Marks a database as the demo's own, so `crm demo` never replaces a real one.
@@ -35,7 +41,10 @@ public enum Demo {
         let importer = Importer(database: database)
         let imports = try files.map { try importer.importFile($0.kind, path: $0.path) }
         let catalog = PluginCatalog.load(directories: pluginDirectories)
-        let segmentations = try SegmentationEngine(database: database, catalog: catalog).run([], asOf: asOf)
+        var followUps: FollowUpSummary?
+        let segmentations = try SegmentationEngine(database: database, catalog: catalog).run([], asOf: asOf) { progress in
+            if case .followUps(let summary) = progress { followUps = summary }
+        }
         let scores = try ScoreEngine(database: database, catalog: catalog).run([], asOf: asOf)
         let summary = try database.summary()
         var ids: [String] = summary.topCustomers.prefix(1).map(\.id)
@@ -55,7 +64,8 @@ public enum Demo {
         }
         return Report(
             databasePath: databasePath, imports: imports, summary: summary, currency: try database.currency(), asOf: asOf,
-            pluginFailures: catalog.failures, segmentations: segmentations, scores: scores, spotlight: spotlight)
+            pluginFailures: catalog.failures, segmentations: segmentations, scores: scores, spotlight: spotlight, followUps: followUps,
+            tasks: try database.tasks(matching: .init(openOnly: true)), messages: try database.outbox())
     }
 
     private static func removePreviousDemo(at path: String) throws {

@@ -11,6 +11,8 @@ struct ImportPass {
     private var reader: CSVReader
     /// Field values of rows not yet written, applied once their customer rows are.
     private var pendingFieldWrites: [(line: Int, customerID: String, field: String, json: String?)] = []
+    /// Tag lists of rows not yet written (a customers file's `tags` column), applied like field values.
+    private var pendingTagWrites: [(line: Int, customerID: String, tags: [String])] = []
     private var refusedLines: Set<Int> = []
     /// The custom fields present in the header, in column order.
     private var fieldColumns: [CustomField] = []
@@ -82,8 +84,10 @@ struct ImportPass {
             upsert.beginRow(line: record.line)
             mapper.map(&fields, into: upsert, warnings: &warnings)
             let fieldWrites = customFieldWrites(&fields)
+            let tagWrite = kind == .customers ? Self.tags(&fields) : nil
             if fields.problems.isEmpty {
                 pendingFieldWrites += fieldWrites
+                if let tagWrite { pendingTagWrites.append(tagWrite) }
                 for refusal in try upsert.endRow() { refuse(refusal) }
                 if upsert.bufferedRows == 0 { try applyFieldWrites(db) }
             } else {
@@ -125,12 +129,34 @@ struct ImportPass {
         return writes
     }
 
-    /// Writes the pending field values of customers that were written (not refused).
+    /// The record's `tags` cell: tags separated by commas, each without surrounding spaces and
+    /// at most 64 characters; an empty cell means no tags. Nil without a `tags` column.
+    private static func tags(_ fields: inout FieldReader) -> (line: Int, customerID: String, tags: [String])? {
+        guard let cell = fields.bytes("tags"), let id = fields.bytes("id") else { return nil }
+        let text = String(decoding: cell, as: UTF8.self)
+        let tags = text.isEmpty ? [] : text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        for tag in tags {
+            if tag.isEmpty {
+                fields.report("tags", "\(ValueError.quoted(text)) has an empty tag; separate tags with single commas")
+            } else if tag.first == " " || tag.last == " " {
+                fields.report("tags", "tag \(ValueError.quoted(tag)) has leading or trailing spaces")
+            } else if tag.count > 64 {
+                fields.report("tags", "tag \(ValueError.quoted(String(tag.prefix(20)) + "…")) is longer than 64 characters")
+            }
+        }
+        return (fields.line, String(decoding: id, as: UTF8.self), Array(Set(tags)).sorted())
+    }
+
+    /// Writes the pending field values and tags of customers that were written (not refused).
     private mutating func applyFieldWrites(_ db: Database) throws {
         for write in pendingFieldWrites where !refusedLines.contains(write.line) {
             try FieldStore.set(db, customerID: write.customerID, field: write.field, json: write.json, runID: nil)
         }
         pendingFieldWrites.removeAll(keepingCapacity: true)
+        for write in pendingTagWrites where !refusedLines.contains(write.line) {
+            try FollowUpStore.replaceTags(db, customerID: write.customerID, tags: write.tags)
+        }
+        pendingTagWrites.removeAll(keepingCapacity: true)
     }
 
     private mutating func refuse(_ refusal: BulkUpsert.Refusal) {
@@ -154,7 +180,7 @@ struct ImportPass {
     /// Maps header names to positions; unknown, duplicate or missing columns refuse the file.
     private mutating func readHeader() throws {
         var headerProblems: [ImportProblem] = []
-        let known = Set(kind.columns + customFields.map(\.name))
+        let known = Set(kind.columns + customFields.map(\.name) + (kind == .customers ? ["tags"] : []))
         for (index, name) in reader.header.names.enumerated() {
             if positions[name] != nil {
                 headerProblems.append(ImportProblem(file: path, line: 1, reason: "column '\(name)' appears twice in the header"))
@@ -162,7 +188,7 @@ struct ImportPass {
                 headerProblems.append(ImportProblem(
                     file: path, line: 1,
                     reason: "unknown column '\(name)' (\(kind.rawValue) files have: \(kind.columns.joined(separator: ", "))"
-                        + (kind == .customers ? "; other columns must be custom fields a plugin declares" + (customFields.isEmpty ? ", and none is loaded" : ": \(customFields.map(\.name).joined(separator: ", "))") : "") + ")"))
+                        + (kind == .customers ? ", tags; other columns must be custom fields a plugin declares" + (customFields.isEmpty ? ", and none is loaded" : ": \(customFields.map(\.name).joined(separator: ", "))") : "") + ")"))
             }
             positions.add(name, at: index)
         }

@@ -3,8 +3,9 @@ import GRDB
 extension CRMDatabase {
     /// Calls `body` with every record of `kind` in the CSV format's column order, sorted by id,
     /// as the text `crm import` reads back: instants in UTC (`Z`), amounts with the currency's
-    /// decimals, nil for empty values. Customers get one more value per name of `customFields`.
-    public func exportRecords(_ kind: RecordKind, customFields: [String] = [], _ body: ([String?]) throws -> Void) throws {
+    /// decimals, nil for empty values. Customers get one more value per name of `customFields`,
+    /// then their tags (comma-separated) when `tags` is set.
+    public func exportRecords(_ kind: RecordKind, customFields: [String] = [], tags: Bool = false, _ body: ([String?]) throws -> Void) throws {
         let scale = try currency().scale
         try read { db in
             let sql: String
@@ -28,7 +29,9 @@ extension CRMDatabase {
             let extra = kind == .customers ? customFields : []
             let fieldValues = try FieldStore.values(db, fields: extra)
             let cursor = try Row.fetchCursor(db, sql: sql)
-            var values = [String?](repeating: nil, count: columns.count + extra.count)
+            let withTags = tags && kind == .customers
+            let tagLists = withTags ? try FollowUpStore.tagLists(db) : [:]
+            var values = [String?](repeating: nil, count: columns.count + extra.count + (withTags ? 1 : 0))
             while let row = try cursor.next() {
                 for (index, column) in columns.enumerated() {
                     if instantColumns.contains(column) {
@@ -47,6 +50,7 @@ extension CRMDatabase {
                         values[columns.count + offset] = fieldValues[field]?[pk].map(FieldValue.displayText(json:))
                     }
                 }
+                if withTags { values[values.count - 1] = tagLists[row[columns.count]] }
                 try body(values)
             }
         }

@@ -64,20 +64,6 @@ extension CRMDatabase {
         }
     }
 
-    /// Every customer's tags joined with `,` (for export and filters).
-    public func allTags() throws -> [String: String] {
-        try read { db in
-            var tags: [String: String] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: "SELECT c.id, group_concat(t.tag, ',') FROM (SELECT * FROM customer_tags ORDER BY tag) t JOIN customers c ON c.pk = t.customer_pk GROUP BY c.id")
-            {
-                tags[row[0]] = row[1]
-            }
-            return tags
-        }
-    }
-
     /// Outbox messages, oldest first, optionally of one status or customer.
     public func outbox(status: OutboxMessage.Status? = nil, customerID: String? = nil, limit: Int? = nil) throws -> [OutboxMessage] {
         try read { db in
@@ -121,6 +107,23 @@ extension CRMDatabase {
             guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [customerID]) else { return false }
             try OutboxStore.setBlock(db, customerPK: pk, channel: channel, reason: blockedReason, at: instant)
             return true
+        }
+    }
+
+    /// Every customer id, for checking files that refer to customers.
+    public func customerIDs() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT id FROM customers") }
+    }
+
+    /// Applies do-not-contact changes in one transaction (a nil reason allows the channel again).
+    func setContacts(_ changes: [(customerID: String, channel: String, reason: String?, at: Timestamp)]) throws {
+        try write { db in
+            for change in changes {
+                guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [change.customerID]) else {
+                    throw CRMError.notFound("no customer with id \"\(change.customerID)\"")
+                }
+                try OutboxStore.setBlock(db, customerPK: pk, channel: change.channel, reason: change.reason, at: change.at)
+            }
         }
     }
 

@@ -162,4 +162,24 @@ enum FollowUpStore {
             try db.cachedStatement(sql: "DELETE FROM customer_tags WHERE customer_pk = ? AND tag = ?").execute(arguments: [customerPK, tag])
         }
     }
+
+    /// Sets a customer's tags to exactly `tags` (an import's `tags` column).
+    static func replaceTags(_ db: Database, customerID: String, tags: [String]) throws {
+        guard let pk = try Int64.fetchOne(db.cachedStatement(sql: "SELECT pk FROM customers WHERE id = ?"), arguments: [customerID]) else { return }
+        let current = Set(try String.fetchAll(db.cachedStatement(sql: "SELECT tag FROM customer_tags WHERE customer_pk = ?"), arguments: [pk]))
+        let now = Timestamp.now()
+        for tag in current.subtracting(tags) { try self.tag(db, customerPK: pk, tag: tag, add: false, followUp: nil, at: now) }
+        for tag in Set(tags).subtracting(current) { try self.tag(db, customerPK: pk, tag: tag, add: true, followUp: nil, at: now) }
+    }
+
+    /// Every tagged customer's tags, sorted and joined with commas, by customer key.
+    static func tagLists(_ db: Database) throws -> [Int64: String] {
+        var lists: [Int64: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT customer_pk, tag FROM customer_tags ORDER BY customer_pk, tag") {
+            let pk: Int64 = row[0]
+            let tag: String = row[1]
+            lists[pk] = lists[pk].map { $0 + "," + tag } ?? tag
+        }
+        return lists
+    }
 }

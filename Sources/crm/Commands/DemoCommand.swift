@@ -71,9 +71,23 @@ struct DemoCommand: ParsableCommand {
                 print("    \(membership.segmentation.padding(toLength: 15, withPad: " ", startingAt: 0)) \(membership.segment)" + (membership.reason.map { ": \($0)" } ?? ""))
             }
         }
+        if let followUps = report.followUps {
+            print("\nFollow-ups after the segment run")
+            FollowUpReport(summary: followUps, dryRun: false).print()
+            print("\nOpen tasks (\(report.tasks.count); the first 5 by due date)")
+            try Output(format: .table).print(
+                columns: ["id", "customer", "title", "owner", "due"],
+                rows: report.tasks.prefix(5).map { [String($0.id), $0.customerID, $0.title, $0.owner, $0.dueDate] })
+            var byTemplate: [String: Int] = [:]
+            for message in report.messages { byTemplate["\(message.template) (\(message.channel))", default: 0] += 1 }
+            print("\nOutbox: \(report.messages.count) messages waiting for `crm outbox send`: "
+                + byTemplate.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
         if let top = summary.topCustomers.first {
             print("\nNext: crm customer show \(top.id) --db \(report.databasePath)")
             print("      crm segment members rfm \"At Risk\" --db \(report.databasePath)")
+            print("      crm task list --open --db \(report.databasePath)")
+            print("      crm outbox send --jsonl messages.jsonl --db \(report.databasePath)")
         }
     }
 }

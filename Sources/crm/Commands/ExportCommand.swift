@@ -8,8 +8,8 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write customers, orders or interactions as CSV (importable again) or JSON.",
         discussion: """
             Records are sorted by id. Times are written in UTC (Z); amounts with the currency's
-            decimals; customers get a column per custom field of the loaded plugins. `crm import`
-            reads the CSV back to the same records.
+            decimals; customers get a column per custom field of the loaded plugins and a tags
+            column (comma-separated). `crm import` reads the CSV back to the same records.
 
             Examples:
               crm export customers > customers.csv
@@ -33,19 +33,19 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let database = try global.openDatabase()
         let fields = kind == .customers ? global.loadPlugins(quiet: true).fields.map(\.name) : []
-        let columns = kind.columns + fields
+        let columns = kind.columns + fields + (kind == .customers ? ["tags"] : [])
         switch format {
         case .csv:
             let writer = try output.map { try CSVWriter(path: $0) } ?? CSVWriter.standardOutput()
             try writer.write(row: columns)
-            try database.exportRecords(kind, customFields: fields) { values in try writer.write(row: values.map { $0 ?? "" }) }
+            try database.exportRecords(kind, customFields: fields, tags: kind == .customers) { values in try writer.write(row: values.map { $0 ?? "" }) }
             try writer.close()
         case .json:
             // One JSON array, streamed record by record so memory stays flat.
             let stream = try TextStream(path: output)
             var first = true
             stream.write("[")
-            try database.exportRecords(kind, customFields: fields) { values in
+            try database.exportRecords(kind, customFields: fields, tags: kind == .customers) { values in
                 let object = Dictionary(uniqueKeysWithValues: zip(columns, values.map { $0.map { $0 as Any } ?? NSNull() }))
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
                 stream.write((first ? "\n  " : ",\n  ") + String(decoding: data, as: UTF8.self))

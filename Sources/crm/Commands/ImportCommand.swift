@@ -4,15 +4,30 @@ import Foundation
 
 extension RecordKind: ExpressibleByArgument {}
 
+/// What `crm import` reads: one of the record kinds, or do-not-contact records.
+enum ImportTarget: ExpressibleByArgument {
+    case records(RecordKind)
+    case contacts
+
+    init?(argument: String) {
+        if argument == "contacts" { self = .contacts } else if let kind = RecordKind(rawValue: argument) { self = .records(kind) } else { return nil }
+    }
+
+    static var allValueStrings: [String] { RecordKind.allCases.map(\.rawValue) + ["contacts"] }
+}
+
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import customers, orders or interactions from a CSV file.",
+        abstract: "Import customers, orders, interactions or do-not-contact records from a CSV file.",
         discussion: """
             The file needs a header row; columns may come in any order:
               customers:    id,name,email,phone,gender,birth_date,city,industry,company_size,occupation,created_at
               orders:       id,customer_id,ordered_at,product,category,quantity,unit_price,amount
               interactions: id,customer_id,kind,occurred_at
+              contacts:     customer_id,channel,status,reason,changed_at   (status blocked or allowed)
+            Customer files may also have a tags column (tags separated by commas, replacing the
+            customer's tags) and a column per custom field the plugins declare.
             Times are ISO-8601 with Z or an offset (2024-12-30T10:00:00+08:00) or a plain date;
             amounts use a dot (19.90). A record whose id is already known updates it.
 
@@ -28,8 +43,8 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "What the file holds: customers, orders or interactions.")
-    var kind: RecordKind
+    @Argument(help: "What the file holds: customers, orders, interactions or contacts.")
+    var target: ImportTarget
 
     @Argument(help: "The CSV file (UTF-8).")
     var file: String
@@ -52,6 +67,12 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let database = try global.openDatabase()
+        guard case .records(let kind) = target else {
+            if skipInvalid { throw ValidationError("contacts are imported all or nothing; --skip-invalid is for records") }
+            let counts = try ContactImport(database: database).importFile(path: file)
+            print("Imported contacts from \(file): \(counts.blocked) channels blocked, \(counts.allowed) allowed.")
+            return
+        }
         var options = ImportOptions()
         options.skipInvalid = skipInvalid
         options.rejectsPath = rejects
