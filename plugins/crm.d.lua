@@ -10,10 +10,52 @@
 ---@field version string              version of the plugin, e.g. "1.2.0"; recorded with every run
 ---@field description string          one line shown by `crm plugin list`
 ---@field params? table<string, number|string|boolean>  defaults; `crm plugin set NAME KEY VALUE` overrides them per database
----@field permissions? string[]       capabilities the plugin asks for (none exist yet; reading profiles needs none)
+---@field permissions? ("tasks"|"tags"|"messages"|"fields")[]  effects the plugin's actions may return; reading profiles needs none
 ---@field segmentations? table<string, crm.Segmentation>  segmentation name -> definition (names are global across plugins)
 ---@field scores? table<string, crm.Score>  score name -> definition
 ---@field fields? table<string, crm.Field>  custom field name -> declaration (names are global across plugins)
+---@field actions? table<string, crm.Action>  follow-up action name -> definition (names are global across plugins)
+
+---A follow-up action: when a customer enters, leaves or stays in segments of one segmentation
+---(any plugin's), `run` returns effects that the core checks against `permissions` and writes.
+---Each (action, customer, change) fires once, however often or abruptly runs happen.
+---Give exactly one of enter, leave, stay. The segments form a set: moving between two of them
+---is neither entering nor leaving.
+---@class crm.Action
+---@field description? string
+---@field segmentation string          the segmentation whose changes trigger it, e.g. "rfm"
+---@field enter? string|string[]       fires when the customer enters one of these segments
+---@field leave? string|string[]       fires when the customer leaves them
+---@field stay? { segments: string|string[], days: integer }  fires once per stay of at least `days` UTC days
+---@field when? fun(c: crm.ActionCustomer, p: crm.Params, event: crm.Event): boolean  fire only when true
+---@field run fun(c: crm.ActionCustomer, p: crm.Params, event: crm.Event): crm.Effect[]
+---@field holdout? number              share 0..1 of customers held out (recorded, no effect), by a hash of action and customer id
+---@field reentry? "once"|"every_time"|{ cooldown_days: integer }  default "once" per customer
+---@field transactional? boolean       its messages skip frequency caps and quiet hours
+---@field caps? { per_day?: integer, per_week?: integer }  message caps below the database's (`crm outbox config`)
+
+---What fired an action. `days` is set for stays.
+---@class crm.Event
+---@field kind "enter"|"leave"|"stay"
+---@field segmentation string
+---@field segment string               the segment entered, left or stayed in
+---@field from string?                 previous segment (nil the first time a customer is classified)
+---@field to string?
+---@field as_of string                 the run's as-of instant
+---@field days integer?
+
+---The whole profile, plus the customer's current segment in every segmentation and their tags.
+---@class crm.ActionCustomer: crm.Customer
+---@field segments table<string, string>  segmentation -> segment, e.g. c.segments.value_tier
+---@field tags table<string, boolean>     c.tags["win-back"] is true when tagged
+
+---An effect `run` returns; `kind` says which. Needs the matching permission.
+---  { kind = "task", title = "...", body?, owner?, priority? = "low"|"normal"|"high"|"urgent", due? = "YYYY-MM-DD" | due_in_days? = N }  (tasks)
+---  { kind = "tag", tag = "..." } / { kind = "untag", tag = "..." }   at most 64 characters (tags)
+---  { kind = "message", channel = "email", template = "win_back", data? = { ... } }  into the outbox (messages)
+---  { kind = "field", field = "owner", value = "..." }   a declared, non-computed custom field; "" clears (fields)
+---@class crm.Effect
+---@field kind "task"|"tag"|"untag"|"message"|"field"
 
 ---A numeric score per customer, with an explanation. `crm score run` computes it.
 ---@class crm.Score

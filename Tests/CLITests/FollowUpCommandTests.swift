@@ -67,6 +67,7 @@ struct FollowUpCommandTests {
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("bad.csv:3: column 'customer_id': no customer with id \"nope\""), "\(refused.stderr)")
         #expect(refused.stderr.contains("bad.csv:4: column 'status'"))
+        #expect(!refused.stderr.contains("--skip-invalid"))
         #expect(!(try crm.run("customer", "contact", "6", "--db", db).stdout.contains("opted_out")))
         let good = try crm.write("good.csv", "customer_id,channel,status,reason,changed_at\n6,email,blocked,complained,2024-05-01\n5,email,allowed,,\n")
         let imported = try crm.run("import", "contacts", good, "--db", db)

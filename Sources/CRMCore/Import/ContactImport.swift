@@ -17,8 +17,7 @@ public struct ContactImport {
         let reader: CSVReader
         do { reader = try CSVReader(path: path) } catch {
             if case .cannotOpen = error.kind { throw CRMError.file(path: path, message: error.reason) }
-            throw CRMError.importRejected(ImportFailure(
-                file: path, problems: [ImportProblem(file: path, line: max(error.line, 1), reason: error.reason)], stoppedEarly: false))
+            throw Self.failure(path, [ImportProblem(file: path, line: max(error.line, 1), reason: error.reason)])
         }
         var positions = ColumnPositions()
         var problems: [ImportProblem] = []
@@ -33,7 +32,7 @@ public struct ContactImport {
         for column in Self.required where positions[column] == nil {
             problems.append(ImportProblem(file: path, line: 1, reason: "the header has no '\(column)' column"))
         }
-        if !problems.isEmpty { throw CRMError.importRejected(ImportFailure(file: path, problems: problems, stoppedEarly: false)) }
+        if !problems.isEmpty { throw Self.failure(path, problems) }
         let known = Set(try database.customerIDs())
         var changes: [(customerID: String, channel: String, reason: String?, at: Timestamp)] = []
         while true {
@@ -62,9 +61,15 @@ public struct ContactImport {
             }
         }
         if !problems.isEmpty {
-            throw CRMError.importRejected(ImportFailure(file: path, problems: Array(problems.prefix(20)), stoppedEarly: problems.count > 20))
+            throw Self.failure(path, problems)
         }
         try database.setContacts(changes)
         return (changes.count { $0.reason != nil }, changes.count { $0.reason == nil })
+    }
+
+    private static func failure(_ path: String, _ problems: [ImportProblem]) -> CRMError {
+        var failure = ImportFailure(file: path, problems: Array(problems.prefix(20)), stoppedEarly: problems.count > 20)
+        failure.canSkipInvalid = false
+        return .importRejected(failure)
     }
 }

@@ -39,6 +39,8 @@ public struct ImportFailure: Equatable, Sendable, CustomStringConvertible {
     public let problems: [ImportProblem]
     /// True when the import stopped looking after reaching the limit.
     public let stoppedEarly: Bool
+    /// Whether `--skip-invalid` is there to import the good records (not for contact files).
+    public var canSkipInvalid = true
 
     public var description: String {
         var lines = [
@@ -47,7 +49,10 @@ public struct ImportFailure: Equatable, Sendable, CustomStringConvertible {
                 + (stoppedEarly ? " (showing the first \(problems.count))" : "") + ":"
         ]
         lines += problems.map { "  \($0)" }
-        lines.append("Fix the file and import it again, or use --skip-invalid to import the good records and write the bad ones to a rejects file.")
+        lines.append(
+            canSkipInvalid
+                ? "Fix the file and import it again, or use --skip-invalid to import the good records and write the bad ones to a rejects file."
+                : "Fix the file and import it again.")
         return lines.joined(separator: "\n")
     }
 }

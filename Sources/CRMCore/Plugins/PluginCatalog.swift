@@ -98,7 +98,7 @@ public final class PluginCatalog {
             guard let segmentation = known.first(where: { $0.name == trigger.segmentation }) else {
                 let names = known.map(\.name).sorted()
                 problem(["segmentation"], "no segmentation named '\(trigger.segmentation)'"
-                    + (names.isEmpty ? " (no plugin defines one)" : " (known: \(names.joined(separator: ", ")))"))
+                    + (names.isEmpty ? " (no loaded plugin defines one; name the plugin folder with --plugins DIR)" : " (known: \(names.joined(separator: ", ")))"))
                 continue
             }
             for segment in trigger.segments where !segmentation.segments.contains(segment) {

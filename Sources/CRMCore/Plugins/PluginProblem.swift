@@ -30,6 +30,11 @@ public struct PluginFailure: Error, Equatable, Sendable, CustomStringConvertible
     public let file: String
     public let problems: [PluginProblem]
 
+    public init(file: String, problems: [PluginProblem]) {
+        self.file = file
+        self.problems = problems
+    }
+
     public var description: String {
         problems.map(\.description).joined(separator: "\n")
     }

@@ -27,7 +27,8 @@ struct PluginCommand: ParsableCommand {
             var rows: [[String?]] = catalog.plugins.map { plugin in
                 [
                     plugin.name, plugin.version, plugin.file,
-                    (plugin.definition.segmentations.map(\.name) + plugin.definition.scores.map { "score:" + $0.name }).joined(separator: " "),
+                    (plugin.definition.segmentations.map(\.name) + plugin.definition.scores.map { "score:" + $0.name }
+                        + plugin.definition.actions.map { "action:" + $0.name }).joined(separator: " "),
                     "loaded", plugin.definition.description,
                 ]
             }
@@ -46,12 +47,15 @@ struct PluginCommand: ParsableCommand {
             abstract: "Load a plugin file in the sandbox, validate it and run its examples.",
             discussion: """
                 Exits 0 when the plugin is fine, 1 with every problem otherwise. Warnings (a declared
-                segment no rule returns, no examples) do not fail the check.
+                segment no rule returns, no examples) do not fail the check. Action triggers are
+                checked against the segmentations of the file and of the installed plugins
+                (--plugins).
 
                 Example:
                   crm plugin check my_scoring.lua
                 """)
 
+        @OptionGroup var global: GlobalOptions
         @Argument(help: "The .lua file.") var file: String
 
         func run() throws {
@@ -59,6 +63,9 @@ struct PluginCommand: ParsableCommand {
             case .failure(let failure):
                 throw failure
             case .success(let plugin):
+                let installed = global.loadPlugins(quiet: true).segmentations.map(\.segmentation)
+                let triggers = PluginCatalog.triggerProblems(of: plugin, known: plugin.definition.segmentations + installed)
+                if !triggers.isEmpty { throw PluginFailure(file: file, problems: triggers) }
                 let check = PluginCheck.run(plugin)
                 var parts: [String] = []
                 if !plugin.definition.segmentations.isEmpty {
@@ -66,6 +73,9 @@ struct PluginCommand: ParsableCommand {
                 }
                 if !plugin.definition.scores.isEmpty {
                     parts.append("scores: " + plugin.definition.scores.map(\.name).joined(separator: ", "))
+                }
+                if !plugin.definition.actions.isEmpty {
+                    parts.append("actions: " + plugin.definition.actions.map(\.name).joined(separator: ", "))
                 }
                 print("\(file): plugin '\(plugin.name)' \(plugin.version) loads; " + parts.joined(separator: "; "))
                 for example in check.examples {
@@ -123,6 +133,12 @@ struct PluginCommand: ParsableCommand {
                     print("  frequencies \(frequency.name): \(frequency.fields.joined(separator: ", ")) where \(frequency.rank) >= \(frequency.atLeast)")
                 }
                 print("  examples   \(segmentation.examples.count)")
+            }
+            for action in plugin.definition.actions {
+                print("action \(action.name)" + (action.description.map { ": \($0)" } ?? ""))
+                print("  on         \(action.trigger.summary)" + (action.condition == nil ? "" : ", when its condition holds"))
+                print("  re-entry   \(action.reentry)" + (action.holdout > 0 ? ", holdout \(action.holdout * 100)%" : "")
+                    + (action.transactional ? ", transactional" : ""))
             }
         }
     }
