@@ -272,6 +272,18 @@ struct FollowUpTests {
         #expect(summary.count(.applied) + summary.count(.heldOut) == 10_000)
     }
 
+    @Test("a field effect sets a declared field, checked like crm field set")
+    func fieldEffect() throws {
+        let scenario = try FollowUpScenario(actions: """
+                note_hot = { segmentation = "state", enter = "Hot",
+                  run = function(c, p, event) return { { kind = "field", field = "note", value = "hot since " .. event.as_of:sub(1, 10) } } end },
+            """)
+        try scenario.set("2", "Hot")
+        #expect(try scenario.run("2025-01-01").count(.applied) == 1)
+        let reading = try CustomFields(database: scenario.database, catalog: scenario.catalog).get(customerID: "2", name: "note")
+        #expect(reading.first?.value == "hot since 2025-01-01")
+    }
+
     @Test("a dry run lists the follow-ups it would fire and writes nothing")
     func dryRun() throws {
         let scenario = try FollowUpScenario(actions: Self.callOnHot)

@@ -22,6 +22,8 @@ struct FollowUpRun {
     let profiles: ProfileTable
     let fields: [CustomField]
     let profileFields: [ProfileField]
+    /// Every loaded segmentation, for `c.segments`.
+    let segmentations: [String]
 
     let database: CRMDatabase
 
@@ -38,6 +40,7 @@ struct FollowUpRun {
         self.profiles = profiles
         fields = catalog.fields
         profileFields = ProfileField.all(for: profiles)
+        self.segmentations = catalog.segmentations.map(\.segmentation.name)
     }
 
     var isEmpty: Bool { actions.isEmpty }
@@ -86,10 +89,24 @@ struct FollowUpRun {
             events += try FollowUpStore.failed(db, action: action.definition.name)
             if runID != nil { try FollowUpStore.advanceCursor(db, action: action.definition.name) }
             var failures: [String] = []
-            for event in events {
-                let firing = try fire(action, for: event, db: db, runID: runID, asOf: asOf)
-                if firing.outcome == .failed, let detail = firing.detail { failures.append(detail) }
-                summary.firings.append(firing)
+            var next = 0
+            while next < events.count {
+                // Lua is called in batches on its own thread, the database on the writer's:
+                // one thread hop per batch, not per call. A customer is in a batch at most once,
+                // so the re-entry rule sees the batch before.
+                var batch: [FollowUpEvent] = []
+                var customers: Set<Int64> = []
+                while next < events.count, batch.count < Self.batchSize, customers.insert(events[next].customerPK).inserted {
+                    batch.append(events[next])
+                    next += 1
+                }
+                let candidates = try batch.map { try candidate(action, $0, db: db, asOf: asOf) }
+                let verdicts = ActionCall(action: action, profiles: profiles, fields: profileFields, asOf: asOf).evaluate(candidates)
+                for (candidate, verdict) in zip(candidates, verdicts) {
+                    let firing = try settle(action, candidate, verdict, db: db, runID: runID, asOf: asOf)
+                    if firing.outcome == .failed, let detail = firing.detail { failures.append(detail) }
+                    summary.firings.append(firing)
+                }
             }
             if runID != nil, let first = failures.first {
                 try RunLog.recordFailure(
@@ -104,71 +121,62 @@ struct FollowUpRun {
         return summary
     }
 
-    private func fire(_ action: Action, for event: FollowUpEvent, db: Database, runID: Int64?, asOf: Timestamp) throws -> FollowUpSummary.Firing {
+    static let batchSize = 512
+
+    /// What the database says about one event before Lua is asked: who, their segments and
+    /// tags, and whether the re-entry rule already stops it.
+    private func candidate(_ action: Action, _ event: FollowUpEvent, db: Database, asOf: Timestamp) throws -> ActionCall.Candidate {
+        let row = row(of: event.customerPK)
+        let customerID = try row.map { profiles.ids[$0] } ?? customerID(db, event.customerPK)
+        var candidate = ActionCall.Candidate(event: event, customerID: customerID, row: row, segments: [:], tags: [])
+        if event.retryOf == nil, let skip = try reentryRule(action.definition, customerPK: event.customerPK, db: db, asOf: asOf) {
+            candidate.skip = skip
+        } else if row == nil {
+            candidate.skip = "customer \(customerID) was not in this run's profiles"
+        } else {
+            (candidate.segments, candidate.tags) = try FollowUpStore.segmentsAndTags(db, customerPK: event.customerPK, segmentations: segmentations)
+        }
+        return candidate
+    }
+
+    /// Records the verdict on one event and writes its effects (nothing in a dry run).
+    private func settle(
+        _ action: Action, _ candidate: ActionCall.Candidate, _ verdict: ActionCall.Verdict, db: Database, runID: Int64?, asOf: Timestamp
+    ) throws -> FollowUpSummary.Firing {
         let definition = action.definition
         let kind = definition.trigger.kind
-        let customerID = try customerID(db, event.customerPK)
         var firing = FollowUpSummary.Firing(
-            action: definition.name, customerID: customerID, trigger: kind.rawValue, outcome: .applied, effects: [], detail: nil)
+            action: definition.name, customerID: candidate.customerID, trigger: kind.rawValue, outcome: .applied, effects: [], detail: nil)
         func record(_ outcome: FollowUpSummary.Firing.Outcome, _ detail: String?) throws -> Int64 {
             firing.outcome = outcome
             firing.detail = detail
             guard let runID else { return 0 }
             return try FollowUpStore.record(
-                db, event: event, action: definition.name, plugin: action.plugin.name, trigger: kind.rawValue, runID: runID, asOf: asOf,
-                outcome: outcome.rawValue, detail: detail)
+                db, event: candidate.event, action: definition.name, plugin: action.plugin.name, trigger: kind.rawValue, runID: runID,
+                asOf: asOf, outcome: outcome.rawValue, detail: detail)
         }
-        if event.retryOf == nil, let skip = try reentryRule(definition, customerPK: event.customerPK, db: db, asOf: asOf) {
-            _ = try record(.skipped, skip)
-            return firing
+        let prefix = action.plugin.file + "%LINE%: action '\(definition.name)': customer \(candidate.customerID): "
+        func located(_ line: Int?, _ message: String) -> String {
+            prefix.replacingOccurrences(of: "%LINE%", with: (line ?? action.line).map { ":\($0)" } ?? "") + message
         }
-        guard let row = row(of: event.customerPK) else {
-            _ = try record(.skipped, "customer \(customerID) was not in this run's profiles")
-            return firing
-        }
-        let customer = try customerTable(row: row, db: db)
-        let eventTable = self.eventTable(definition.trigger, event, asOf: asOf)
-        let effects: [Effect]
-        let fieldValues: [String: String?]
-        do {
-            if let condition = definition.condition {
-                let answer = try action.plugin.state.call(condition, [customer, action.params, eventTable]).first ?? .nil
-                guard case .boolean(let met) = answer else {
-                    throw EffectError("when must return true or false, got \(PluginSchema.typeName(answer))")
-                }
-                if !met {
-                    // A stay whose condition is not met is looked at again by the next run.
-                    if kind != .stay { _ = try record(.skipped, "condition not met") } else { firing.outcome = .skipped }
-                    return firing
-                }
-            }
-            if Holdout.isHeldOut(action: definition.name, customerID: customerID, share: definition.holdout) {
-                _ = try record(.heldOut, "held out (\(definition.holdout * 100)% of customers)")
+        switch verdict {
+        case .skipped(let reason, let recorded):
+            if recorded { _ = try record(.skipped, reason) } else { firing.outcome = .skipped; firing.detail = reason }
+        case .heldOut:
+            _ = try record(.heldOut, "held out (\(definition.holdout * 100)% of customers)")
+        case .failed(let line, let message):
+            _ = try record(.failed, located(line, message))
+        case .apply(let effects):
+            let fieldValues: [String: String?]
+            do { fieldValues = try checkedFieldValues(effects) } catch {
+                _ = try record(.failed, located(nil, error.message))
                 return firing
             }
-            effects = try Effect.list(from: try action.plugin.state.call(definition.run, [customer, action.params, eventTable]).first, asOf: asOf)
-            for effect in effects where !action.plugin.definition.permissions.contains(effect.kind.permission) {
-                throw EffectError(
-                    "returned a \(effect.kind.rawValue) effect, but the plugin does not declare the permission '\(effect.kind.permission)' "
-                        + "(add permissions = { \"\(effect.kind.permission)\" })")
-            }
-            fieldValues = try checkedFieldValues(effects)
-        } catch {
-            let message: String
-            var line = action.line
-            switch error {
-            case let error as LuaError:
-                message = error.message
-                line = error.line ?? line
-            case let error as EffectError: message = error.message
-            default: message = "\(error)"
-            }
-            let detail = action.plugin.file + (line.map { ":\($0)" } ?? "") + ": action '\(definition.name)': customer \(customerID): \(message)"
-            _ = try record(.failed, detail)
-            return firing
+            let followUp = try record(.applied, nil)
+            firing.effects = try write(
+                effects, of: action, event: candidate.event, customerID: candidate.customerID, fieldValues: fieldValues, followUp: followUp,
+                db: db, runID: runID)
         }
-        let followUp = try record(.applied, nil)
-        firing.effects = try write(effects, of: action, event: event, customerID: customerID, fieldValues: fieldValues, followUp: followUp, db: db, runID: runID)
         return firing
     }
 
@@ -247,30 +255,5 @@ struct FollowUpRun {
             if profiles.pks[middle] < pk { low = middle + 1 } else { high = middle }
         }
         return low < profiles.pks.count && profiles.pks[low] == pk ? low : nil
-    }
-
-    /// `c`: the whole profile, plus `c.segments` (segment per segmentation as stored now) and `c.tags`.
-    private func customerTable(row: Int, db: Database) throws -> LuaValue {
-        var table: [LuaValue: LuaValue] = [:]
-        for field in profileFields {
-            let value = field.read(profiles, row).luaValue
-            if value != .nil { table[.string(field.name)] = value }
-        }
-        let (segments, tags) = try FollowUpStore.segmentsAndTags(db, customerPK: profiles.pks[row])
-        table["segments"] = .table(Dictionary(uniqueKeysWithValues: segments.map { (LuaValue.string($0.key), LuaValue.string($0.value)) }))
-        table["tags"] = .table(Dictionary(uniqueKeysWithValues: tags.map { (LuaValue.string($0), LuaValue.boolean(true)) }))
-        return .table(table)
-    }
-
-    private func eventTable(_ trigger: ActionTrigger, _ event: FollowUpEvent, asOf: Timestamp) -> LuaValue {
-        var table: [LuaValue: LuaValue] = [
-            "kind": .string(trigger.kind.rawValue), "segmentation": .string(trigger.segmentation), "as_of": .string(asOf.iso8601),
-        ]
-        if let from = event.from { table["from"] = .string(from) }
-        if let to = event.to { table["to"] = .string(to) }
-        let segment = trigger.kind == .leave ? event.from : event.to
-        if let segment { table["segment"] = .string(segment) }
-        if let since = event.since, trigger.kind == .stay { table["days"] = .integer(Int64(since.days(until: asOf))) }
-        return .table(table)
     }
 }

@@ -32,14 +32,17 @@ enum JSONText {
                 }
                 text += "]"
             } else {
-                text += "{"
-                var first = true
-                for (key, item) in fields.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+                var named: [(name: String, value: LuaValue)] = []
+                named.reserveCapacity(fields.count)
+                for (key, item) in fields {
                     guard case .string(let name) = key else { throw EffectError("\(path) mixes list items and named keys") }
-                    if !first { text += "," }
-                    first = false
-                    text += FieldValue.quote(name) + ":"
-                    try write(item, at: "\(path).\(name)", into: &text)
+                    named.append((name, item))
+                }
+                text += "{"
+                for (index, entry) in named.sorted(by: { $0.name < $1.name }).enumerated() {
+                    if index > 0 { text += "," }
+                    text += FieldValue.quote(entry.name) + ":"
+                    try write(entry.value, at: "\(path).\(entry.name)", into: &text)
                 }
                 text += "}"
             }

@@ -39,14 +39,13 @@ enum FollowUpStore {
 
     /// The transitions of `segmentation` after the action's cursor: the changes it has not seen.
     static func transitions(_ db: Database, after action: String, segmentation: String) throws -> [FollowUpEvent] {
+        // The cursor is read first so the query below is a range over the rowid.
+        let cursor = try Int64.fetchOne(db, sql: "SELECT transition_id FROM action_cursors WHERE action = ?", arguments: [action])
+            ?? Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transitions") ?? 0
         let rows = try Row.fetchCursor(
             db,
-            sql: """
-                SELECT id, customer_pk, from_segment, to_segment FROM transitions
-                WHERE id > coalesce((SELECT transition_id FROM action_cursors WHERE action = ?), (SELECT max(id) FROM transitions))
-                  AND segmentation = ? ORDER BY id
-                """,
-            arguments: [action, segmentation])
+            sql: "SELECT id, customer_pk, from_segment, to_segment FROM transitions WHERE id > ? AND segmentation = ? ORDER BY id",
+            arguments: [cursor, segmentation])
         var events: [FollowUpEvent] = []
         while let row = try rows.next() {
             events.append(FollowUpEvent(customerPK: row[1], transitionID: row[0], from: row[2], to: row[3]))
@@ -109,12 +108,14 @@ enum FollowUpStore {
         ).map(Timestamp.init(microsecondsSinceEpoch:))
     }
 
-    /// The customer's current segment in every segmentation, and their tags.
-    static func segmentsAndTags(_ db: Database, customerPK: Int64) throws -> (segments: [String: String], tags: [String]) {
+    /// The customer's current segment in each of `segmentations`, and their tags (point
+    /// lookups on the memberships key: there is no index by customer alone).
+    static func segmentsAndTags(_ db: Database, customerPK: Int64, segmentations: [String]) throws -> (segments: [String: String], tags: [String]) {
         var segments: [String: String] = [:]
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT segmentation, segment FROM memberships WHERE customer_pk = ?"), arguments: [customerPK])
-        while let row = try rows.next() { segments[row[0]] = row[1] }
+        let lookup = try db.cachedStatement(sql: "SELECT segment FROM memberships WHERE segmentation = ? AND customer_pk = ?")
+        for segmentation in segmentations {
+            if let segment = try String.fetchOne(lookup, arguments: [segmentation, customerPK]) { segments[segmentation] = segment }
+        }
         let tags = try String.fetchAll(
             db.cachedStatement(sql: "SELECT tag FROM customer_tags WHERE customer_pk = ? ORDER BY tag"), arguments: [customerPK])
         return (segments, tags)

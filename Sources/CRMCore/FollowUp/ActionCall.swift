@@ -1,0 +1,97 @@
+import LuaBridge
+
+/// The Lua side of firing an action for a batch of customers, all on the plugin's Lua thread:
+/// builds `c` and `event`, asks `when`, decides the holdout, calls `run` and reads its effects.
+/// Nothing here touches the database.
+struct ActionCall {
+    /// One event with what the database said about it.
+    struct Candidate {
+        var event: FollowUpEvent
+        var customerID: String
+        /// The profile row; nil when the customer was not in this run's profiles.
+        var row: Int?
+        var segments: [String: String]
+        var tags: [String]
+        /// Why it does not fire at all (the re-entry rule, no profile).
+        var skip: String?
+    }
+
+    /// What to record for one candidate.
+    enum Verdict {
+        /// `recorded` is false for a stay whose condition does not hold yet: later runs look again.
+        case skipped(String?, recorded: Bool)
+        case heldOut
+        /// The line of the failure when Lua knows it, and what went wrong.
+        case failed(line: Int?, message: String)
+        case apply([Effect])
+    }
+
+    let action: FollowUpRun.Action
+    let profiles: ProfileTable
+    let fields: [ProfileField]
+    let asOf: Timestamp
+
+    func evaluate(_ candidates: [Candidate]) -> [Verdict] {
+        action.plugin.state.perform { _ in candidates.map(verdict) }
+    }
+
+    private func verdict(_ candidate: Candidate) -> Verdict {
+        if let skip = candidate.skip { return .skipped(skip, recorded: true) }
+        guard let row = candidate.row else { return .skipped(nil, recorded: true) }
+        let definition = action.definition
+        let state = action.plugin.state
+        let customer = customerTable(row: row, candidate: candidate)
+        let event = eventTable(candidate.event)
+        do {
+            if let condition = definition.condition {
+                let answer = try state.call(condition, [customer, action.params, event]).first ?? .nil
+                guard case .boolean(let met) = answer else {
+                    return .failed(line: nil, message: "when must return true or false, got \(PluginSchema.typeName(answer))")
+                }
+                // A stay whose condition does not hold is looked at again by the next run.
+                if !met { return .skipped("condition not met", recorded: definition.trigger.kind != .stay) }
+            }
+            if Holdout.isHeldOut(action: definition.name, customerID: candidate.customerID, share: definition.holdout) { return .heldOut }
+            let effects = try Effect.list(from: try state.call(definition.run, [customer, action.params, event]).first, asOf: asOf)
+            for effect in effects where !action.plugin.definition.permissions.contains(effect.kind.permission) {
+                return .failed(
+                    line: nil,
+                    message: "returned a \(effect.kind.rawValue) effect, but the plugin does not declare the permission '\(effect.kind.permission)' "
+                        + "(add permissions = { \"\(effect.kind.permission)\" })")
+            }
+            return .apply(effects)
+        } catch let error as LuaError {
+            return .failed(line: error.line, message: error.message)
+        } catch let error as EffectError {
+            return .failed(line: nil, message: error.message)
+        } catch {
+            return .failed(line: nil, message: "\(error)")
+        }
+    }
+
+    /// `c`: the whole profile, plus `c.segments` (segment per segmentation as stored now) and `c.tags`.
+    private func customerTable(row: Int, candidate: Candidate) -> LuaValue {
+        var table: [LuaValue: LuaValue] = [:]
+        table.reserveCapacity(fields.count + 2)
+        for field in fields {
+            let value = field.read(profiles, row).luaValue
+            if value != .nil { table[.string(field.name)] = value }
+        }
+        table["segments"] = .table(Dictionary(uniqueKeysWithValues: candidate.segments.map { (LuaValue.string($0.key), LuaValue.string($0.value)) }))
+        table["tags"] = .table(Dictionary(uniqueKeysWithValues: candidate.tags.map { (LuaValue.string($0), LuaValue.boolean(true)) }))
+        return .table(table)
+    }
+
+    private func eventTable(_ event: FollowUpEvent) -> LuaValue {
+        let trigger = action.definition.trigger
+        var table: [LuaValue: LuaValue] = [
+            "kind": .string(trigger.kind.rawValue), "segmentation": .string(trigger.segmentation), "as_of": .string(asOf.iso8601),
+        ]
+        if let from = event.from { table["from"] = .string(from) }
+        if let to = event.to { table["to"] = .string(to) }
+        let segment = trigger.kind == .leave ? event.from : event.to
+        if let segment { table["segment"] = .string(segment) }
+        if let since = event.since, trigger.kind == .stay { table["days"] = .integer(Int64(since.days(until: asOf))) }
+        return .table(table)
+    }
+}
