@@ -36,6 +36,7 @@ let package = Package(
             dependencies: [
                 "CRMCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // `swift run -c release luabridge-bench`: calls per second of the hot path (bench/README.md).

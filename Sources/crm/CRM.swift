@@ -20,7 +20,7 @@ struct CRM: ParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, ExportCommand.self, CustomerCommand.self, RunsCommand.self,
             PluginCommand.self, SegmentCommand.self, ScoreCommand.self, FieldCommand.self, GenerateCommand.self, DemoCommand.self,
-            CronCommand.self,
+            JobCommand.self, SchedulerCommand.self, CronCommand.self,
         ]
     )
 }

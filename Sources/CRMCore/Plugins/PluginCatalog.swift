@@ -19,6 +19,7 @@ public final class PluginCatalog {
         var pluginNames: [String: String] = [:]
         var segmentationNames: [String: String] = [:]
         var fieldNames: [String: String] = [:]
+        var jobNames: [String: String] = [:]
         for directory in directories {
             let files: [String]
             do {
@@ -54,6 +55,13 @@ public final class PluginCatalog {
                                 message: "field '\(field.name)' is already declared by \(other)"))
                         }
                     }
+                    for job in plugin.definition.jobs {
+                        if let other = jobNames[job.name] {
+                            conflicts.append(PluginProblem(
+                                file: file, line: SourceLocator(source: plugin.source).line(of: ["jobs", job.name]),
+                                keyPath: "jobs.\(job.name)", message: "job '\(job.name)' is already defined by \(other)"))
+                        }
+                    }
                     if !conflicts.isEmpty {
                         failures.append(PluginFailure(file: file, problems: conflicts))
                         continue
@@ -61,6 +69,7 @@ public final class PluginCatalog {
                     pluginNames[plugin.name] = file
                     for segmentation in plugin.definition.segmentations { segmentationNames[segmentation.name] = file }
                     for field in plugin.definition.fields { fieldNames[field.name] = file }
+                    for job in plugin.definition.jobs { jobNames[job.name] = file }
                     plugins.append(plugin)
                 }
             }

@@ -135,4 +135,6 @@ public struct PluginDefinition {
     public let segmentations: [SegmentationDefinition]
     public let scores: [ScoreDefinition]
     public let fields: [FieldDefinition]
+    /// Scheduled jobs (`JobSchema`).
+    public internal(set) var jobs: [JobDefinition] = []
 }

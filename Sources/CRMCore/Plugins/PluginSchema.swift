@@ -3,7 +3,7 @@ import LuaBridge
 /// Validates the table a plugin file returns against the plugin schema, collecting a problem
 /// (with its key path) for everything wrong instead of stopping at the first.
 struct PluginSchema {
-    static let topLevelKeys = ["name", "version", "description", "params", "permissions", "segmentations", "scores", "fields"]
+    static let topLevelKeys = ["name", "version", "description", "params", "permissions", "segmentations", "scores", "fields", "jobs"]
     static let fieldKeys = [
         "type", "values", "required", "default", "label", "description", "min", "max", "max_length", "pattern", "validate",
         "compute", "rank", "stats", "frequencies",
@@ -65,13 +65,16 @@ struct PluginSchema {
                 if let field = self.field(fieldName, definition) { customFields.append(field) }
             }
         }
-        if plugin["segmentations"] == nil && plugin["scores"] == nil && plugin["fields"] == nil {
-            report([], "the plugin defines nothing: add segmentations, scores or fields")
+        var jobSchema = JobSchema(params: params ?? [])
+        let jobs = jobSchema.validate(plugin["jobs"])
+        problems += jobSchema.problems
+        if plugin["segmentations"] == nil && plugin["scores"] == nil && plugin["fields"] == nil && plugin["jobs"] == nil {
+            report([], "the plugin defines nothing: add segmentations, scores, fields or jobs")
         }
         guard problems.isEmpty, let name, let version, let description, let params else { return nil }
         return PluginDefinition(
             name: name, version: version, description: description, params: params, permissions: permissions,
-            segmentations: segmentations, scores: scores, fields: customFields)
+            segmentations: segmentations, scores: scores, fields: customFields, jobs: jobs)
     }
 
     // MARK: Sections
@@ -483,7 +486,9 @@ struct PluginSchema {
         return segments
     }
 
-    private func isIdentifier(_ text: String) -> Bool {
+    private func isIdentifier(_ text: String) -> Bool { Self.isIdentifier(text) }
+
+    static func isIdentifier(_ text: String) -> Bool {
         guard let first = text.utf8.first, (97...122).contains(first) else { return false }
         return text.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 95 }
     }

@@ -16,6 +16,8 @@ import Foundation
 public struct CronSchedule: Sendable, Equatable {
     public let expression: CronExpression
     public let timeZone: TimeZone
+    /// The time zone's name as given (Foundation calls UTC "GMT").
+    public let zoneName: String
 
     public init(_ expression: String, timeZone identifier: String = "UTC") throws(CronError) {
         self.expression = try CronExpression(expression)
@@ -25,10 +27,8 @@ public struct CronSchedule: Sendable, Equatable {
                 message: "\"\(identifier)\" is not an IANA time zone name (like \"UTC\" or \"Europe/Berlin\")")
         }
         timeZone = zone
+        zoneName = identifier
     }
-
-    /// The time zone's name, as given.
-    public var zoneName: String { timeZone.identifier }
 
     /// The first due instant strictly after `after`, or nil if there is none within 30 years.
     public func next(after: Timestamp) -> Timestamp? {

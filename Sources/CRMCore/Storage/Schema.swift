@@ -155,6 +155,9 @@ enum Schema {
             try ActivityStore.rebuild(db, .orders, customers: nil)
             try ActivityStore.rebuild(db, .interactions, customers: nil)
         }
+        migrator.registerMigration("v5: jobs") { db in
+            try JobStore.createTables(db)
+        }
         return migrator
     }
 }
