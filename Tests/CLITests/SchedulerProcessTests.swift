@@ -170,4 +170,32 @@ struct SchedulerProcessTests {
         #expect(jobs?.map { $0["job"] as? String } == ["segment"])
         #expect(jobs?.first?["budget_s"] as? Int == 3600)
     }
+
+    @Test("a job failing N times in a row shows as paused until crm job resume")
+    func pauseAndResume() throws {
+        let crm = try Self.setUp()
+        defer { crm.remove() }
+        try crm.write("plugins/fail.lua", """
+            return { name = "fail", version = "1.0.0", description = "fails",
+              jobs = { fails = { schedule = "*/10 * * * *", run = function(job) error("no luck") end } } }
+            """)
+        #expect(try crm.run("job", "settings", "--pause-after", "2").stdout.contains("pause_after_failures  2"))
+        try crm.run("scheduler", "--once", "--now", "2025-01-01T00:05:30Z")
+        for instant in ["2025-01-01T00:10:00Z", "2025-01-01T00:20:00Z", "2025-01-01T00:30:00Z"] {
+            try crm.run("scheduler", "--once", "--now", instant)
+        }
+        let failures = try Self.history(crm).filter { $0[0] == "fails" }
+        #expect(failures.map { $0[1] } == ["2025-01-01T00:20:00Z", "2025-01-01T00:10:00Z"])
+        #expect(failures.allSatisfy { $0[4] == "failed" && $0[5].contains("fail.lua:2") && $0[5].contains("no luck") }, "\(failures)")
+        let list = try crm.run("job", "list", "--format", "json", "--now", "2025-01-01T00:30:00Z")
+        let jobs = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
+        let paused = jobs?.first { $0["job"] as? String == "fails" }
+        #expect(paused?["paused"] as? String == "failed 2 times in a row")
+        #expect(paused?["next_run"] is NSNull)
+        #expect(try crm.run("job", "resume", "fails").status == 0)
+        let again = try crm.run("job", "resume", "fails")
+        #expect(again.status != 0 && again.stderr.contains("job 'fails' is not paused"))
+        let resumed = try crm.run("scheduler", "--once", "--now", "2025-01-01T00:31:00Z")
+        #expect(resumed.stderr.contains("instant=2025-01-01T00:30:00Z job=fails"), "\(resumed.stderr)")
+    }
 }

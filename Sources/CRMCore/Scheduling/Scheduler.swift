@@ -76,7 +76,12 @@ public final class Scheduler {
         defer { stopped(heartbeat) }
         logger.info("scheduler started", metadata: ["scheduler": "\(record.id)"])
         while !stop.isRequested {
-            try runDue(stop: stop)
+            do {
+                try runDue(stop: stop)
+            } catch {
+                // A busy or unreachable database must not end a long-running scheduler: try again.
+                logger.error("tick failed; trying again", metadata: ["error": "\(error)"])
+            }
             let now = clock.now()
             let next = plugins().jobs(in: database).jobs.compactMap { $0.schedule.next(after: now) }.min()
             let seconds = next.map { Double($0.microsecondsSinceEpoch - now.microsecondsSinceEpoch) / 1e6 } ?? .infinity
