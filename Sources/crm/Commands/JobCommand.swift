@@ -40,7 +40,7 @@ struct JobCommand: ParsableCommand {
                 let state = states[job.name]
                 rows.append([
                     job.name, job.plugin.name, job.schedule.expression.text, job.schedule.zoneName, job.definition.budget,
-                    state?.pausedAt == nil ? job.schedule.next(after: now)?.iso8601 : nil, last[job.name]?.scheduledFor.iso8601,
+                    state?.pausedAt == nil ? job.schedule.next(after: now)?.secondsISO8601 : nil, last[job.name]?.scheduledFor.secondsISO8601,
                     last[job.name]?.outcome, state?.pausedAt.map { _ in state?.pausedReason ?? "paused" },
                 ])
             }
@@ -67,10 +67,10 @@ struct JobCommand: ParsableCommand {
                 registers: false)
             let outcome = try scheduler.runNow(name, asOf: slot)
             if let error = outcome.error {
-                Progress.warn("Error: job \(name) as of \(slot.iso8601) failed after \(SchedulerSupport.seconds(outcome.duration)) s: \(error)")
+                Progress.warn("Error: job \(name) as of \(slot.secondsISO8601) failed after \(SchedulerSupport.seconds(outcome.duration)) s: \(error)")
                 throw ExitCode.failure
             }
-            print("job \(name) as of \(slot.iso8601): succeeded in \(SchedulerSupport.seconds(outcome.duration)) s")
+            print("job \(name) as of \(slot.secondsISO8601): succeeded in \(SchedulerSupport.seconds(outcome.duration)) s")
         }
     }
 
@@ -87,7 +87,7 @@ struct JobCommand: ParsableCommand {
             let columns = ["job", "scheduled_for", "started_at", "finished_at", "outcome", "error", "trigger", "attempts"]
             let rows: [[Any?]] = history.map { item in
                 [
-                    item.job, item.scheduledFor.iso8601, item.startedAt.iso8601, item.finishedAt?.iso8601, item.outcome,
+                    item.job, item.scheduledFor.secondsISO8601, item.startedAt.secondsISO8601, item.finishedAt?.secondsISO8601, item.outcome,
                     format == .table ? item.error?.split(separator: "\n").first.map(String.init) : item.error, item.trigger, item.attempts,
                 ]
             }

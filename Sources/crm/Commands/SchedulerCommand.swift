@@ -49,7 +49,7 @@ struct SchedulerCommand: ParsableCommand {
             try withExtendedLifetime(signals) {
                 if once {
                     let outcomes = try scheduler.tick(stop: stop)
-                    if outcomes.isEmpty { Progress.warn("no job was due at \(clock.now().iso8601)") }
+                    if outcomes.isEmpty { Progress.warn("no job was due at \(clock.now().secondsISO8601)") }
                 } else {
                     try scheduler.loop(stop: stop)
                 }
@@ -73,8 +73,8 @@ struct SchedulerCommand: ParsableCommand {
                 columns: ["scheduler", "started_at", "heartbeat_at", "period_s", "state"],
                 rows: schedulers.map { item in
                     [
-                        item.id, item.startedAt.iso8601, item.heartbeatAt.iso8601, String(item.periodSeconds),
-                        item.stoppedAt.map { "stopped \($0.iso8601)" } ?? (item.isAlive(at: instant) ? "alive" : "silent"),
+                        item.id, item.startedAt.secondsISO8601, item.heartbeatAt.secondsISO8601, String(item.periodSeconds),
+                        item.stoppedAt.map { "stopped \($0.secondsISO8601)" } ?? (item.isAlive(at: instant) ? "alive" : "silent"),
                     ]
                 })
             let running = try database.runningJobInstances()
@@ -82,12 +82,12 @@ struct SchedulerCommand: ParsableCommand {
             try Output(format: .table).print(
                 columns: ["job", "scheduled_for", "owner", "heartbeat_at", "lease_expires_at", "attempt"],
                 rows: running.map { item in
-                    [item.job, item.scheduledFor.iso8601, item.owner, item.heartbeatAt?.iso8601, item.leaseExpiresAt?.iso8601, String(item.attempts)]
+                    [item.job, item.scheduledFor.secondsISO8601, item.owner, item.heartbeatAt?.secondsISO8601, item.leaseExpiresAt?.secondsISO8601, String(item.attempts)]
                 })
             print("\nNext due")
             try JobCommand.List.printJobs(global: global, database: database, now: instant, format: .table)
             guard schedulers.contains(where: { $0.isAlive(at: instant) }) else {
-                Progress.warn("unhealthy: no scheduler has beaten within its period as of \(instant.iso8601)")
+                Progress.warn("unhealthy: no scheduler has beaten within its period as of \(instant.secondsISO8601)")
                 throw ExitCode.failure
             }
         }
