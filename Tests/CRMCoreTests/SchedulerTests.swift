@@ -175,7 +175,11 @@ struct RoutinesTests {
         try PluginParameters.set(routines, key: "nightly_timezone", text: "Europe/Berlin", in: database)
         let job = try #require(catalog.jobs(in: database).jobs.first { $0.name == "nightly" })
         #expect(job.schedule.next(after: instant)?.iso8601 == "2025-01-01T03:15:00Z")
-        try PluginParameters.set(routines, key: "nightly_schedule", text: "99 * * * *", in: database)
+        #expect(throws: CRMError.invalidArgument(
+            "'nightly_schedule' is the schedule of job 'nightly': cron \"99 * * * *\": minute: 99 is not in 0-59")
+        ) { try PluginParameters.set(routines, key: "nightly_schedule", text: "99 * * * *", in: database) }
+        // An override stored before the check existed (or by hand) leaves the job out, named.
+        try database.setPluginParameter(plugin: "routines", key: "nightly_schedule", value: "99 * * * *")
         let (jobs, problems) = catalog.jobs(in: database)
         #expect(!jobs.contains { $0.name == "nightly" })
         #expect(problems.first?.contains("minute: 99 is not in 0-59") == true, "\(problems)")

@@ -19,6 +19,20 @@ public struct JobDefinition {
     public static let defaultBudget: Double = 3600
     /// The largest budget a job may ask for: one day (a longer job would overlap its next run).
     public static let largestBudget: Double = 86_400
+
+    /// Refuses a new value for a parameter a job's schedule or time zone comes from when the
+    /// schedule would not parse with it (`crm plugin set`).
+    static func checkScheduleParameter(_ plugin: LoadedPlugin, key: String, text: String) throws {
+        for job in plugin.definition.jobs where job.scheduleParameter == key || job.timeZoneParameter == key {
+            let expression = job.scheduleParameter == key ? text : job.schedule.expression.text
+            let zone = job.timeZoneParameter == key ? text : job.schedule.zoneName
+            do throws(CronError) {
+                _ = try CronSchedule(expression, timeZone: zone)
+            } catch {
+                throw CRMError.invalidArgument("'\(key)' is the schedule of job '\(job.name)': \(error)")
+            }
+        }
+    }
 }
 
 /// Validates a plugin's `jobs` section; `PluginSchema` calls it and adds its problems.

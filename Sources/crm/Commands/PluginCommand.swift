@@ -27,7 +27,8 @@ struct PluginCommand: ParsableCommand {
             var rows: [[String?]] = catalog.plugins.map { plugin in
                 [
                     plugin.name, plugin.version, plugin.file,
-                    (plugin.definition.segmentations.map(\.name) + plugin.definition.scores.map { "score:" + $0.name }).joined(separator: " "),
+                    (plugin.definition.segmentations.map(\.name) + plugin.definition.scores.map { "score:" + $0.name }
+                        + plugin.definition.jobs.map { "job:" + $0.name }).joined(separator: " "),
                     "loaded", plugin.definition.description,
                 ]
             }
@@ -66,6 +67,9 @@ struct PluginCommand: ParsableCommand {
                 }
                 if !plugin.definition.scores.isEmpty {
                     parts.append("scores: " + plugin.definition.scores.map(\.name).joined(separator: ", "))
+                }
+                if !plugin.definition.jobs.isEmpty {
+                    parts.append("jobs: " + plugin.definition.jobs.map { "\($0.name) (\($0.schedule.expression) \($0.schedule.zoneName))" }.joined(separator: ", "))
                 }
                 print("\(file): plugin '\(plugin.name)' \(plugin.version) loads; " + parts.joined(separator: "; "))
                 for example in check.examples {
@@ -123,6 +127,9 @@ struct PluginCommand: ParsableCommand {
                     print("  frequencies \(frequency.name): \(frequency.fields.joined(separator: ", ")) where \(frequency.rank) >= \(frequency.atLeast)")
                 }
                 print("  examples   \(segmentation.examples.count)")
+            }
+            for job in plugin.definition.jobs {
+                print("job \(job.name): \(job.schedule.expression) \(job.schedule.zoneName), budget \(Int(job.budget)) s" + (job.description.map { ": \($0)" } ?? ""))
             }
         }
     }
