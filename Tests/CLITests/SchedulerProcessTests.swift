@@ -109,10 +109,10 @@ struct SchedulerProcessTests {
         #expect(try Self.history(crm).map { [$0[1], $0[4]] } == [["2025-01-01T00:10:00Z", "running"]])
 
         #expect(try crm.run("plugin", "set", "work", "spin", "1").status == 0)
-        // Within the lease (60 s from 00:10:05) nobody takes the instance over.
-        let early = try crm.run("scheduler", "--once", "--now", "2025-01-01T00:10:50Z")
+        // Within the lease (300 s from 00:10:05) nobody takes the instance over.
+        let early = try crm.run("scheduler", "--once", "--now", "2025-01-01T00:14:50Z")
         #expect(early.status == 0 && !early.stderr.contains("job started"), "\(early.stderr)")
-        let retry = try crm.run("scheduler", "--once", "--now", "2025-01-01T00:11:30Z")
+        let retry = try crm.run("scheduler", "--once", "--now", "2025-01-01T00:15:30Z")
         #expect(retry.status == 0, "\(retry.stderr)")
         #expect(retry.stderr.contains("attempt=2"), "\(retry.stderr)")
         let history = try Self.history(crm)

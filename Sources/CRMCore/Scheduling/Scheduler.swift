@@ -16,14 +16,15 @@ import Logging
 public final class Scheduler {
     /// Lease and heartbeat timing (`docs/decisions.md`).
     public struct Timing: Sendable {
-        /// A claimed instance is another scheduler's to retry when not renewed for this long.
-        public var leaseSeconds = 60
+        /// A claimed instance is another scheduler's to retry when not renewed for this long:
+        /// long enough to outlast another process holding the write lock (a big import).
+        public var leaseSeconds = 300
         /// How often a scheduler beats (and renews its leases).
         public var heartbeatSeconds = 15
         /// What `scheduler status` allows between beats before calling a scheduler dead.
         public var periodSeconds: Int { heartbeatSeconds * 2 }
 
-        public init(leaseSeconds: Int = 60, heartbeatSeconds: Int = 15) {
+        public init(leaseSeconds: Int = 300, heartbeatSeconds: Int = 15) {
             self.leaseSeconds = leaseSeconds
             self.heartbeatSeconds = heartbeatSeconds
         }

@@ -19,7 +19,7 @@ public struct SystemClock: SchedulerClock {
     }
 }
 
-/// A clock that always reads the same instant (`crm scheduler --once --now T`).
+/// A clock that always reads the same instant, for tests of what is due when.
 public struct FixedClock: SchedulerClock {
     public let instant: Timestamp
     public init(_ instant: Timestamp) { self.instant = instant }

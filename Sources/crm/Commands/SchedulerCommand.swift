@@ -30,20 +30,21 @@ struct SchedulerCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Start the clock at this instant (ISO-8601; default: the system clock).", valueName: "time"))
         var now: String?
         @Option(help: ArgumentHelp("Seconds a claimed job stays claimed without a heartbeat.", valueName: "seconds"))
-        var lease = 60
+        var lease = Scheduler.Timing().leaseSeconds
 
         func validate() throws {
-            guard lease >= 4 else { throw ValidationError("--lease must be at least 4 seconds (a scheduler beats every quarter lease)") }
+            guard lease >= 4 else { throw ValidationError("--lease must be at least 4 seconds (a scheduler beats at least every quarter lease)") }
         }
 
         func run() throws {
             let database = try global.openDatabase()
             let start = try SchedulerSupport.instant(now, option: "--now")
-            let clock: any SchedulerClock = once ? FixedClock(start ?? Timestamp.now()) : SystemClock(startingAt: start)
+            // Time runs on from --now (also with --once): leases renewed during a long job must move.
+            let clock = SystemClock(startingAt: start)
             let global = global
             let scheduler = Scheduler(
                 database: database, plugins: { global.loadPlugins(quiet: true) }, clock: clock, logger: SchedulerSupport.logger(),
-                timing: Scheduler.Timing(leaseSeconds: lease, heartbeatSeconds: lease / 4))
+                timing: Scheduler.Timing(leaseSeconds: lease, heartbeatSeconds: min(Scheduler.Timing().heartbeatSeconds, lease / 4)))
             let stop = StopRequest()
             let signals = SchedulerSupport.stopOnSignals(stop)
             try withExtendedLifetime(signals) {
