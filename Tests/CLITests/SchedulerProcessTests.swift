@@ -198,4 +198,19 @@ struct SchedulerProcessTests {
         let resumed = try crm.run("scheduler", "--once", "--now", "2025-01-01T00:31:00Z")
         #expect(resumed.stderr.contains("instant=2025-01-01T00:30:00Z job=fails"), "\(resumed.stderr)")
     }
+
+    @Test("a running scheduler wakes for a slot as its clock reaches it, then stops on SIGINT")
+    func loopWakesForSlot() throws {
+        let crm = try Self.setUp()
+        defer { crm.remove() }
+        let (process, _, err) = try crm.start(["scheduler", "--now", "2025-01-01T00:09:58Z"])
+        let stderr = PipeCollector(err)
+        #expect(stderr.wait(for: "outcome=succeeded", seconds: 30), "\(stderr.text)")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(stderr.text)")
+        #expect(try Self.history(crm).map { $0[1] } == ["2025-01-01T00:10:00Z"])
+        // It ran the slot when it came (the clock started two seconds before), not at start-up.
+        #expect(try Self.history(crm).first?[2].hasPrefix("2025-01-01T00:10:0") == true)
+    }
 }

@@ -62,7 +62,7 @@ public final class Scheduler {
     public func tick(stop: StopRequest = StopRequest()) throws -> [JobOutcome] {
         let heartbeat = try startHeartbeat()
         defer { stopped(heartbeat) }
-        return try runDue(stop: stop)
+        return try runDue(stop: stop).outcomes
     }
 
     private func stopped(_ heartbeat: StopRequest) {
@@ -77,14 +77,17 @@ public final class Scheduler {
         defer { stopped(heartbeat) }
         logger.info("scheduler started", metadata: ["scheduler": "\(record.id)"])
         while !stop.isRequested {
+            let tickTime = clock.now()
+            var next: Timestamp?
             do {
-                try runDue(stop: stop)
+                let (_, jobs) = try runDue(stop: stop)
+                next = jobs.compactMap { $0.schedule.next(after: tickTime) }.min()
             } catch {
                 // A busy or unreachable database must not end a long-running scheduler: try again.
                 logger.error("tick failed; trying again", metadata: ["error": "\(error)"])
             }
+            // Wake for the next slot (at once if it came while jobs ran), or to look for new plugins.
             let now = clock.now()
-            let next = plugins().jobs(in: database).jobs.compactMap { $0.schedule.next(after: now) }.min()
             let seconds = next.map { Double($0.microsecondsSinceEpoch - now.microsecondsSinceEpoch) / 1e6 } ?? .infinity
             stop.wait(seconds: min(seconds, Double(timing.heartbeatSeconds)))
         }
@@ -103,9 +106,8 @@ public final class Scheduler {
         return outcome
     }
 
-    /// The due slots of every job now, claimed and run one after another.
-    @discardableResult
-    private func runDue(stop: StopRequest) throws -> [JobOutcome] {
+    /// The due slots of every job now, claimed and run one after another; also returns the jobs.
+    private func runDue(stop: StopRequest) throws -> (outcomes: [JobOutcome], jobs: [Job]) {
         let catalog = plugins()
         let (jobs, problems) = catalog.jobs(in: database)
         reportFailures(catalog.failures.map(\.description) + problems)
@@ -117,7 +119,7 @@ public final class Scheduler {
                 if let outcome = try run(job, slot: slot, trigger: "schedule", catalog: catalog) { outcomes.append(outcome) }
             }
         }
-        return outcomes
+        return (outcomes, jobs)
     }
 
     /// Retries of instances whose scheduler died, then the latest slot not yet run.
