@@ -96,7 +96,7 @@ struct JobSchema {
             if let seconds = value.doubleValue, seconds > 0, seconds <= JobDefinition.largestBudget {
                 budget = seconds
             } else {
-                report(path + ["budget"], "expected a number of seconds above 0 and at most 86400, got \(value.doubleValue.map { "\($0)" } ?? PluginSchema.typeName(value))")
+                report(path + ["budget"], "expected a number of seconds above 0 and at most 86400, got \(value.integerValue.map(String.init) ?? value.doubleValue.map { "\($0)" } ?? PluginSchema.typeName(value))")
             }
         }
         var run: LuaFunctionRef?
