@@ -213,4 +213,20 @@ struct SchedulerProcessTests {
         // It ran the slot when it came (the clock started two seconds before), not at start-up.
         #expect(try Self.history(crm).first?[2].hasPrefix("2025-01-01T00:10:0") == true)
     }
+
+    @Test("crm job run runs one instance by hand, recorded like a scheduled one, and never twice for one instant")
+    func manualRun() throws {
+        let crm = try Self.setUp()
+        defer { crm.remove() }
+        let first = try crm.run("job", "run", "segment", "--as-of", "2025-01-01T12:00:00Z")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasPrefix("job segment as of 2025-01-01T12:00:00Z: succeeded in "))
+        let again = try crm.run("job", "run", "segment", "--as-of", "2025-01-01T12:00:00Z")
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("job 'segment' already ran for 2025-01-01T12:00:00Z and succeeded"), "\(again.stderr)")
+        let history = try Self.history(crm)
+        #expect(history.map { [$0[0], $0[1], $0[4], $0[6]] } == [["segment", "2025-01-01T12:00:00Z", "succeeded", "manual"]])
+        let unknown = try crm.run("job", "run", "nope")
+        #expect(unknown.status != 0 && unknown.stderr.contains("no job named 'nope' (known: segment)"))
+    }
 }
