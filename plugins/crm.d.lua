@@ -15,6 +15,7 @@
 ---@field scores? table<string, crm.Score>  score name -> definition
 ---@field fields? table<string, crm.Field>  custom field name -> declaration (names are global across plugins)
 ---@field actions? table<string, crm.Action>  follow-up action name -> definition (names are global across plugins)
+---@field jobs? table<string, crm.Job>  job name -> definition (names are global across plugins); `crm scheduler` runs them
 
 ---A follow-up action: when a customer enters, leaves or stays in segments of one segmentation
 ---(any plugin's), `run` returns effects that the core checks against `permissions` and writes.
@@ -217,3 +218,50 @@ function crm.add_days(date, days) end
 ---@param to string
 ---@return integer
 function crm.days_between(from, to) end
+
+---A scheduled job. `crm scheduler` runs each (job, scheduled instant) once, even with several
+---schedulers on one database; `crm job run NAME` runs one now. See docs/plugins.md.
+---@class crm.Job
+---@field description? string
+---@field schedule string|{ param: string }  five-field cron ("30 2 * * *", Vixie syntax: ranges, steps, lists, names, Sunday 0 or 7) or @hourly @daily @weekly @monthly @yearly; or { param = "name" } to take it from a string param, so `crm plugin set` can move the job
+---@field timezone? string|{ param: string }  IANA zone the schedule's wall-clock times are in (default "UTC")
+---@field budget? number              seconds of wall time one run may take before it is stopped as failed (default 3600, at most 86400)
+---@field run fun(job: crm.JobRun)     does the work; an error (or running out of time or memory) fails this run only
+
+---What a job's `run` receives. Everything happens as of `job.scheduled_for`, so a run can be
+---repeated without changing its result. Methods work as job:name(...) or job.name(...).
+---A job never sees SQL. (Tasks and outbox messages arrive with follow-up actions.)
+---@class crm.JobRun
+---@field name string                 the job's name
+---@field plugin string               the plugin's name
+---@field scheduled_for string        the instant this run is for, "YYYY-MM-DDTHH:MM:SSZ"
+---@field params crm.Params           the plugin's params, with the database's overrides
+local JobRun = {}
+
+---Runs segmentations as of the scheduled instant (all when `names` is nil), computed fields
+---first; raises after running the others if one fails.
+---@param names? string|string[]
+---@return { name: string, customers: integer, changed: integer }[]
+function JobRun:run_segmentations(names) end
+
+---Computes scores as of the scheduled instant (all when nil).
+---@param names? string|string[]
+---@return { name: string, customers: integer, changed: integer }[]
+function JobRun:run_scores(names) end
+
+---Recomputes computed custom fields as of the scheduled instant (all when nil).
+---@param names? string|string[]
+---@return { name: string, customers: integer, changed: integer }[]
+function JobRun:compute_fields(names) end
+
+---Profiles (as of the scheduled instant) of the customers matching a `--where` expression
+---such as 'vip_level = "gold" and recency_days > 90' (all when nil), in customer-id order, at
+---most `limit`. Each has `id` and the profile fields of crm.Customer.
+---@param where? string
+---@param limit? integer
+---@return crm.Customer[]
+function JobRun:customers(where, limit) end
+
+---Writes a line to the scheduler's log (standard error), tagged with the job and instant.
+---@param ... any
+function JobRun:log(...) end

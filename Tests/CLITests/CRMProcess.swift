@@ -48,6 +48,7 @@ struct CRMProcess {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["CRM_DB"] = nil
+        env["CRM_PLUGINS"] = nil
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe()

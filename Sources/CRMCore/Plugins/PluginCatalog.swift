@@ -20,6 +20,7 @@ public final class PluginCatalog {
         var segmentationNames: [String: String] = [:]
         var fieldNames: [String: String] = [:]
         var actionNames: [String: String] = [:]
+        var jobNames: [String: String] = [:]
         for directory in directories {
             let files: [String]
             do {
@@ -62,6 +63,13 @@ public final class PluginCatalog {
                                 message: "action '\(action.name)' is already defined by \(other)"))
                         }
                     }
+                    for job in plugin.definition.jobs {
+                        if let other = jobNames[job.name] {
+                            conflicts.append(PluginProblem(
+                                file: file, line: SourceLocator(source: plugin.source).line(of: ["jobs", job.name]),
+                                keyPath: "jobs.\(job.name)", message: "job '\(job.name)' is already defined by \(other)"))
+                        }
+                    }
                     if !conflicts.isEmpty {
                         failures.append(PluginFailure(file: file, problems: conflicts))
                         continue
@@ -70,6 +78,7 @@ public final class PluginCatalog {
                     for segmentation in plugin.definition.segmentations { segmentationNames[segmentation.name] = file }
                     for field in plugin.definition.fields { fieldNames[field.name] = file }
                     for action in plugin.definition.actions { actionNames[action.name] = file }
+                    for job in plugin.definition.jobs { jobNames[job.name] = file }
                     plugins.append(plugin)
                 }
             }

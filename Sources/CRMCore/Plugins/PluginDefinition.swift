@@ -137,4 +137,6 @@ public struct PluginDefinition {
     public let fields: [FieldDefinition]
     /// Follow-up actions on segment changes.
     public let actions: [ActionDefinition]
+    /// Scheduled jobs (`JobSchema`).
+    public internal(set) var jobs: [JobDefinition] = []
 }

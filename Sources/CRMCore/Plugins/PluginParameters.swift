@@ -50,6 +50,7 @@ public struct PluginParameters {
             throw CRMError.invalidArgument(
                 "\"\(text)\" is not a \(declared.value.typeName); '\(key)' of plugin '\(plugin.name)' is a \(declared.value.typeName) (default \(declared.value))")
         }
+        try JobDefinition.checkScheduleParameter(plugin, key: key, text: text)
         try database.setPluginParameter(plugin: plugin.name, key: key, value: text)
     }
 

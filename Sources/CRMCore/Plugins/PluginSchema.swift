@@ -4,7 +4,7 @@ import LuaBridge
 /// (with its key path) for everything wrong instead of stopping at the first.
 struct PluginSchema {
     static let topLevelKeys = [
-        "name", "version", "description", "params", "permissions", "segmentations", "scores", "fields", "actions",
+        "name", "version", "description", "params", "permissions", "segmentations", "scores", "fields", "actions", "jobs",
     ]
     static let fieldKeys = [
         "type", "values", "required", "default", "label", "description", "min", "max", "max_length", "pattern", "validate",
@@ -68,13 +68,16 @@ struct PluginSchema {
             }
         }
         let actions = plugin["actions"].map { self.actions($0) } ?? []
-        if plugin["segmentations"] == nil && plugin["scores"] == nil && plugin["fields"] == nil && plugin["actions"] == nil {
-            report([], "the plugin defines nothing: add segmentations, scores, fields or actions")
+        var jobSchema = JobSchema(params: params ?? [])
+        let jobs = jobSchema.validate(plugin["jobs"])
+        problems += jobSchema.problems
+        if plugin["segmentations"] == nil && plugin["scores"] == nil && plugin["fields"] == nil && plugin["actions"] == nil && plugin["jobs"] == nil {
+            report([], "the plugin defines nothing: add segmentations, scores, fields, actions or jobs")
         }
         guard problems.isEmpty, let name, let version, let description, let params else { return nil }
         return PluginDefinition(
             name: name, version: version, description: description, params: params, permissions: permissions,
-            segmentations: segmentations, scores: scores, fields: customFields, actions: actions)
+            segmentations: segmentations, scores: scores, fields: customFields, actions: actions, jobs: jobs)
     }
 
     // MARK: Sections
@@ -486,7 +489,9 @@ struct PluginSchema {
         return segments
     }
 
-    func isIdentifier(_ text: String) -> Bool {
+    func isIdentifier(_ text: String) -> Bool { Self.isIdentifier(text) }
+
+    static func isIdentifier(_ text: String) -> Bool {
         guard let first = text.utf8.first, (97...122).contains(first) else { return false }
         return text.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 95 }
     }

@@ -238,6 +238,9 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6: jobs") { db in
+            try JobStore.createTables(db)
+        }
         return migrator
     }
 }

@@ -83,6 +83,14 @@ struct DemoCommand: ParsableCommand {
             print("\nOutbox: \(report.messages.count) messages waiting for `crm outbox send`: "
                 + byTemplate.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
+        let jobs = PluginCatalog.load(directories: plugins).jobs
+        if !jobs.isEmpty {
+            print("\nScheduled jobs (`crm scheduler` runs them; `crm job list` shows them)")
+            for job in jobs {
+                let next = job.schedule.next(after: report.asOf)?.iso8601 ?? "never"
+                print("  \(job.name) (\(job.plugin.name)): \(job.schedule.expression) \(job.schedule.zoneName), next \(next)")
+            }
+        }
         if let top = summary.topCustomers.first {
             print("\nNext: crm customer show \(top.id) --db \(report.databasePath)")
             print("      crm segment members rfm \"At Risk\" --db \(report.databasePath)")

@@ -28,7 +28,8 @@ struct PluginCommand: ParsableCommand {
                 [
                     plugin.name, plugin.version, plugin.file,
                     (plugin.definition.segmentations.map(\.name) + plugin.definition.scores.map { "score:" + $0.name }
-                        + plugin.definition.actions.map { "action:" + $0.name }).joined(separator: " "),
+                        + plugin.definition.actions.map { "action:" + $0.name }
+                        + plugin.definition.jobs.map { "job:" + $0.name }).joined(separator: " "),
                     "loaded", plugin.definition.description,
                 ]
             }
@@ -76,6 +77,9 @@ struct PluginCommand: ParsableCommand {
                 }
                 if !plugin.definition.actions.isEmpty {
                     parts.append("actions: " + plugin.definition.actions.map(\.name).joined(separator: ", "))
+                }
+                if !plugin.definition.jobs.isEmpty {
+                    parts.append("jobs: " + plugin.definition.jobs.map { "\($0.name) (\($0.schedule.expression) \($0.schedule.zoneName))" }.joined(separator: ", "))
                 }
                 print("\(file): plugin '\(plugin.name)' \(plugin.version) loads; " + parts.joined(separator: "; "))
                 for example in check.examples {
@@ -139,6 +143,9 @@ struct PluginCommand: ParsableCommand {
                 print("  on         \(action.trigger.summary)" + (action.condition == nil ? "" : ", when its condition holds"))
                 print("  re-entry   \(action.reentry)" + (action.holdout > 0 ? ", holdout \(action.holdout * 100)%" : "")
                     + (action.transactional ? ", transactional" : ""))
+                }
+            for job in plugin.definition.jobs {
+                print("job \(job.name): \(job.schedule.expression) \(job.schedule.zoneName), budget \(Int(job.budget)) s" + (job.description.map { ": \($0)" } ?? ""))
             }
         }
     }
