@@ -262,6 +262,23 @@ function JobRun:compute_fields(names) end
 ---@return crm.Customer[]
 function JobRun:customers(where, limit) end
 
+---Gives one customer effects, as a follow-up action's `run` returns them (crm.Effect: task, tag,
+---untag, message, field), checked against the plugin's `permissions`. Exactly once per job
+---instance: the n-th call for a customer in a run is keyed by (job, scheduled instant,
+---customer, n), so a retried run gets `applied = false` for what it applied before. Raises on
+---an unknown customer, a bad effect or a missing permission, writing nothing of that call.
+---@param customer_id string
+---@param effects crm.Effect[]
+---@return { applied: boolean, effects: string[] }
+function JobRun:apply(customer_id, effects) end
+
+---The customer's tasks, newest last: id, title, owner, status ("open"/"done"), priority, due,
+---action (the action or job that made it), created_at, done_at and days_since_done (whole UTC
+---days from done_at to the scheduled instant).
+---@param customer_id string
+---@return table[]
+function JobRun:tasks(customer_id) end
+
 ---Writes a line to the scheduler's log (standard error), tagged with the job and instant.
 ---@param ... any
 function JobRun:log(...) end

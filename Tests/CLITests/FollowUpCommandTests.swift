@@ -76,3 +76,39 @@ struct FollowUpCommandTests {
         #expect(try crm.run("customer", "contact", "5", "--format", "csv", "--db", db).stdout == "channel,reason,blocked_at\n")
     }
 }
+
+/// `examples/plugins/public_pool.lua`: fields, an action and a job working together.
+@Suite("The public pool example")
+struct PublicPoolTests {
+    @Test("new VIPs get an owner; an owner idle for 30 days loses the customer to the pool and gets a task, once")
+    func publicPool() throws {
+        let crm = try CRMProcess()
+        defer { crm.remove() }
+        let repository = FollowUpProcessTests.repository
+        let environment = ["CRM_DB": crm.path("pool.sqlite"), "CRM_PLUGINS": "\(repository)/plugins:\(repository)/examples/plugins"]
+        func run(_ arguments: String...) throws -> CRMProcess.Result { try crm.run(arguments, environment: environment) }
+        #expect(try run("init").status == 0)
+        for kind in ["customers", "orders", "interactions"] {
+            #expect(try run("import", kind, "\(repository)/examples/\(kind).csv").status == 0)
+        }
+        let segments = try run("segment", "run", "--as-of", "2025-01-01")
+        #expect(segments.stdout.contains("assign_new_vip     31 applied"), "\(segments.stdout)")
+        #expect(try run("field", "get", "267", "owner").stdout.contains("key-accounts"))
+        for (customer, owner, since) in [("2", "Ann Lee", "2024-10-01"), ("5", "Bo Chen", "2024-12-20")] {
+            #expect(try run("field", "set", customer, "owner", owner).status == 0)
+            #expect(try run("field", "set", customer, "owner_since", since).status == 0)
+        }
+        // Ann Lee has had customer 2 for 93 days without a task done; Bo Chen took customer 5 13 days ago.
+        let job = try run("job", "run", "return_to_pool", "--as-of", "2025-01-02T06:00:00Z")
+        #expect(job.status == 0, "\(job.stderr)")
+        #expect(job.stderr.contains("went back to the pool"))
+        let cleared = try run("field", "get", "2", "owner", "--format", "csv").stdout
+        #expect(cleared == "field,value,source\nowner,,none\n", "\(cleared)")
+        #expect(try run("field", "get", "5", "owner").stdout.contains("Bo Chen"))
+        let tasks = try run("task", "list", "--owner", "Ann Lee", "--format", "csv").stdout
+        #expect(tasks.contains("Back to the pool: customer 2"))
+        let again = try run("job", "run", "return_to_pool", "--as-of", "2025-01-02T06:00:00Z")
+        #expect(again.status != 0)
+        #expect(try run("task", "list", "--owner", "Ann Lee", "--format", "csv").stdout.split(separator: "\n").count == 2)
+    }
+}

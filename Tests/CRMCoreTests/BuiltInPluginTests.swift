@@ -22,7 +22,7 @@ struct BuiltInPluginTests {
     func examplesPass() throws {
         let catalog = PluginCatalog.load(directories: [Plugins.builtIn, Plugins.examples])
         #expect(catalog.failures.isEmpty, "\(catalog.failures)")
-        #expect(Set(catalog.plugins.map(\.name)) == ["rfm", "value_tiers", "lifecycle", "engagement", "vip", "purchase_cycle", "lookalike", "fields", "churn_risk", "playbooks", "routines"])
+        #expect(Set(catalog.plugins.map(\.name)) == ["rfm", "value_tiers", "lifecycle", "engagement", "vip", "purchase_cycle", "lookalike", "fields", "churn_risk", "playbooks", "routines", "public_pool"])
         for plugin in catalog.plugins {
             let check = PluginCheck.run(plugin)
             for example in check.examples where !example.passed {

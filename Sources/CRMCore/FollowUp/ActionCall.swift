@@ -53,12 +53,7 @@ struct ActionCall {
             }
             if Holdout.isHeldOut(action: definition.name, customerID: candidate.customerID, share: definition.holdout) { return .heldOut }
             let effects = try Effect.list(from: try state.call(definition.run, [customer, action.params, event]).first, asOf: asOf)
-            for effect in effects where !action.plugin.definition.permissions.contains(effect.kind.permission) {
-                return .failed(
-                    line: nil,
-                    message: "returned a \(effect.kind.rawValue) effect, but the plugin does not declare the permission '\(effect.kind.permission)' "
-                        + "(add permissions = { \"\(effect.kind.permission)\" })")
-            }
+            try EffectWriter.checkPermissions(effects, of: action.plugin.definition)
             return .apply(effects)
         } catch let error as LuaError {
             return .failed(line: error.line, message: error.message)

@@ -20,7 +20,7 @@ struct FollowUpRun {
 
     let actions: [Action]
     let profiles: ProfileTable
-    let fields: [CustomField]
+    let writer: EffectWriter
     let profileFields: [ProfileField]
     /// Every loaded segmentation, for `c.segments`.
     let segmentations: [String]
@@ -38,7 +38,7 @@ struct FollowUpRun {
                 line: SourceLocator(source: plugin.source).line(of: ["actions", action.name]))
         }
         self.profiles = profiles
-        fields = catalog.fields
+        writer = EffectWriter(fields: catalog.fields)
         profileFields = ProfileField.all(for: profiles)
         self.segmentations = catalog.segmentations.map(\.segmentation.name)
     }
@@ -168,66 +168,18 @@ struct FollowUpRun {
             _ = try record(.failed, located(line, message))
         case .apply(let effects):
             let fieldValues: [String: String?]
-            do { fieldValues = try checkedFieldValues(effects) } catch {
+            do { fieldValues = try writer.checkedFieldValues(effects) } catch {
                 _ = try record(.failed, located(nil, error.message))
                 return firing
             }
             let followUp = try record(.applied, nil)
-            firing.effects = try write(
-                effects, of: action, event: candidate.event, customerID: candidate.customerID, fieldValues: fieldValues, followUp: followUp,
-                db: db, runID: runID)
+            let origin = EffectWriter.Origin(
+                name: definition.name, key: "\(definition.name)/\(candidate.customerID)/\(candidate.event.transitionID)",
+                transactional: definition.transactional, caps: definition.caps, followUp: followUp)
+            firing.effects = try writer.write(
+                effects, for: candidate.event.customerPK, from: origin, fieldValues: fieldValues, db: db, runID: runID)
         }
         return firing
-    }
-
-    /// The JSON of each field effect's value, checked against its declaration.
-    private func checkedFieldValues(_ effects: [Effect]) throws(EffectError) -> [String: String?] {
-        var values: [String: String?] = [:]
-        for case .field(let name, let text) in effects {
-            guard let field = fields.first(where: { $0.name == name }) else { throw EffectError("no custom field named '\(name)'") }
-            if field.definition.isComputed { throw EffectError("field '\(name)' is computed; it cannot be set") }
-            switch field.check(text) {
-            case .success(let value): values[name] = value?.json
-            case .failure(let problem): throw EffectError("field '\(name)': \(problem.reason)")
-            }
-        }
-        return values
-    }
-
-    /// Writes the effects of a recorded firing (nothing in a dry run); returns one line per effect.
-    private func write(
-        _ effects: [Effect], of action: Action, event: FollowUpEvent, customerID: String, fieldValues: [String: String?], followUp: Int64,
-        db: Database, runID: Int64?
-    ) throws -> [String] {
-        var lines: [String] = []
-        let now = Timestamp.now()
-        for (index, effect) in effects.enumerated() {
-            switch effect {
-            case .task(let task):
-                lines.append("task \"\(task.title)\"" + (task.owner.map { " for \($0)" } ?? "") + (task.due.map { " due \($0.iso8601)" } ?? ""))
-                if runID != nil { try FollowUpStore.addTask(db, followUp: followUp, customerPK: event.customerPK, action: action.definition.name, task: task, createdAt: now) }
-            case .tag(let tag), .untag(let tag):
-                let add = effect.kind == .tag
-                lines.append("\(effect.kind.rawValue) \"\(tag)\"")
-                if runID != nil { try FollowUpStore.tag(db, customerPK: event.customerPK, tag: tag, add: add, followUp: followUp, at: now) }
-            case .message(let channel, let template, let data):
-                var line = "message \(channel) \"\(template)\""
-                if runID != nil {
-                    let status = try OutboxStore.add(
-                        db, key: "\(action.definition.name)/\(customerID)/\(event.transitionID)/\(index + 1)", followUp: followUp,
-                        customerPK: event.customerPK, action: action.definition.name, channel: channel, template: template, data: data,
-                        transactional: action.definition.transactional, caps: action.definition.caps, createdAt: now)
-                    if status == .suppressed { line += " (suppressed: \(channel) blocked)" }
-                } else if try OutboxStore.block(db, customerPK: event.customerPK, channel: channel) != nil {
-                    line += " (suppressed: \(channel) blocked)"
-                }
-                lines.append(line)
-            case .field(let name, let text):
-                lines.append("field \(name) = \(text.isEmpty ? "(cleared)" : text)")
-                if let runID, let json = fieldValues[name] { try FieldStore.set(db, customerPK: event.customerPK, field: name, json: json, runID: runID) }
-            }
-        }
-        return lines
     }
 
     /// Why the action's re-entry rule keeps it from firing again, or nil.

@@ -5,15 +5,25 @@ import LuaBridge
 /// as of the job's scheduled instant, reads customer profiles through a filter, and logs. It
 /// never exposes SQL. Documented in `plugins/crm.d.lua`.
 ///
-/// Effects (tasks, outbox messages) will be added here from the follow-up actions work, going
-/// through the same permission checks and keys as actions; the job instance key
-/// (job, scheduled instant) is what makes them exactly-once.
+/// `job:apply(customer_id, effects)` gives a customer tasks, tags, messages and field values
+/// with the same effects and permission checks as follow-up actions, once per job instance
+/// (`JobEffects`); `job:tasks(customer_id)` reads a customer's tasks.
 struct JobAPI {
     let database: CRMDatabase
     let catalog: PluginCatalog
     let job: String
     let asOf: Timestamp
     let logger: Logger
+    let effects: JobEffects
+
+    init(database: CRMDatabase, catalog: PluginCatalog, job: String, asOf: Timestamp, logger: Logger, plugin: PluginDefinition) {
+        self.database = database
+        self.catalog = catalog
+        self.job = job
+        self.asOf = asOf
+        self.logger = logger
+        effects = JobEffects(database: database, catalog: catalog, job: job, asOf: asOf, plugin: plugin)
+    }
 
     /// Builds `job` from the registered functions (hidden from the plugin's globals) and calls `run(job)`.
     static let wrapperSource = """
@@ -55,6 +65,12 @@ struct JobAPI {
         }
         try state.register(table: "crm_job", name: "customers") { arguments in
             try [customers(arguments)]
+        }
+        try state.register(table: "crm_job", name: "apply") { [effects] arguments in
+            try [effects.apply(arguments)]
+        }
+        try state.register(table: "crm_job", name: "tasks") { [effects] arguments in
+            try [effects.tasks(arguments)]
         }
         try state.register(table: "crm_job", name: "log") { arguments in
             let text = arguments.map { value -> String in

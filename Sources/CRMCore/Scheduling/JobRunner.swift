@@ -36,7 +36,8 @@ struct JobRunner {
             return "\(fresh.file) no longer defines job '\(job.name)'"
         }
         do {
-            try JobAPI(database: database, catalog: catalog, job: job.name, asOf: slot, logger: logger).install(in: fresh.state)
+            try JobAPI(database: database, catalog: catalog, job: job.name, asOf: slot, logger: logger, plugin: fresh.definition)
+                .install(in: fresh.state)
             guard let wrapper = try fresh.state.run(JobAPI.wrapperSource, chunkName: "=crm").first?.functionValue else {
                 return "cannot prepare the job API"
             }

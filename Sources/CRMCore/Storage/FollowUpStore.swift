@@ -142,7 +142,7 @@ enum FollowUpStore {
         return db.lastInsertedRowID
     }
 
-    static func addTask(_ db: Database, followUp: Int64, customerPK: Int64, action: String, task: Effect.TaskRequest, createdAt: Timestamp) throws {
+    static func addTask(_ db: Database, followUp: Int64?, customerPK: Int64, action: String, task: Effect.TaskRequest, createdAt: Timestamp) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO tasks(follow_up_id, customer_pk, action, title, body, owner, priority, due_date, created_at)
@@ -182,5 +182,20 @@ enum FollowUpStore {
             lists[pk] = lists[pk].map { $0 + "," + tag } ?? tag
         }
         return lists
+    }
+
+    /// Claims the key of one `job:apply`; false when that call of the instance was applied before.
+    static func claimJobEffect(_ db: Database, job: String, scheduledFor: Timestamp, customerPK: Int64, sequence: Int) throws -> Bool {
+        try db.execute(
+            sql: """
+                INSERT INTO job_effects(job, scheduled_for, customer_pk, sequence, applied_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """,
+            arguments: [job, scheduledFor.microsecondsSinceEpoch, customerPK, sequence, Timestamp.now().microsecondsSinceEpoch])
+        return db.changesCount > 0
+    }
+
+    static func customerPK(_ db: Database, id: String) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT pk FROM customers WHERE id = ?"), arguments: [id])
     }
 }

@@ -31,7 +31,7 @@ enum OutboxStore {
 
     /// Adds a message; one blocked for its channel is kept as suppressed with the reason.
     static func add(
-        _ db: Database, key: String, followUp: Int64, customerPK: Int64, action: String, channel: String, template: String, data: String,
+        _ db: Database, key: String, followUp: Int64?, customerPK: Int64, action: String, channel: String, template: String, data: String,
         transactional: Bool, caps: MessageCaps, createdAt: Timestamp
     ) throws -> OutboxMessage.Status {
         let blocked = try block(db, customerPK: customerPK, channel: channel)

@@ -241,6 +241,20 @@ enum Schema {
         migrator.registerMigration("v6: jobs") { db in
             try JobStore.createTables(db)
         }
+        migrator.registerMigration("v7: effects jobs applied, keyed by job instance") { db in
+            try db.execute(sql: """
+                -- One row per job:apply(customer, effects) of a job instance: a retried instance
+                -- makes the same calls in the same order and finds them applied.
+                CREATE TABLE job_effects (
+                    job           TEXT NOT NULL,
+                    scheduled_for INTEGER NOT NULL,
+                    customer_pk   INTEGER NOT NULL REFERENCES customers(pk),
+                    sequence      INTEGER NOT NULL,
+                    applied_at    INTEGER NOT NULL,
+                    PRIMARY KEY (job, scheduled_for, customer_pk, sequence)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }
