@@ -27,7 +27,8 @@ extension LuaState {
                 traceback = String(String(text[split...]).trimmingPrefix("\n"))
                 text = String(text[..<split])
             }
-            message = LuaErrorMessage(text)
+            // Chunks are named after the state (the plugin file) or `=crm` for the host's own.
+            message = LuaErrorMessage(text, chunks: [name, "crm"])
         }
         if control.err_line > 0 { message.line = Int(control.err_line) }
         let recorded = withUnsafeBytes(of: control.err_function) {

@@ -12,6 +12,17 @@ struct ErrorReportingTests {
         #expect(error?.description.hasPrefix("plugins/vip.lua:2:") == true)
     }
 
+    @Test("a message that quotes another position further on is kept whole")
+    func quotedPosition() throws {
+        let state = try makeState("plugins/pool.lua")
+        let whole = expectFailure(state, "error('cannot read exports/x.lua:12: no such file', 0)")
+        #expect(whole?.message == "cannot read exports/x.lua:12: no such file")
+        #expect(whole?.line == 1)  // where error() was called, known from the call stack
+        let positioned = expectFailure(state, "\nerror('cannot read exports/x.lua:12: no such file')")
+        #expect(positioned?.line == 2)
+        #expect(positioned?.message == "cannot read exports/x.lua:12: no such file")
+    }
+
     @Test("a syntax error after a runtime error reports its own line")
     func syntaxAfterRuntime() throws {
         let state = try makeState("plugins/vip.lua")
