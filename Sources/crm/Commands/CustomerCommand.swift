@@ -30,7 +30,7 @@ struct CustomerCommand: ParsableCommand {
 
         func run() throws {
             let database = try global.openDatabase()
-            let catalog = global.loadPlugins(quiet: true)
+            let catalog = try global.loadPlugins(required: false)
             let ids = try CustomerFilter(expression: filter ?? "true").matches(database: database, catalog: catalog, asOf: try parseAsOf(asOf))
             let selected = limit.map { Array(ids.prefix($0)) } ?? ids
             let customers = try selected.compactMap { try database.customer(id: $0) }
@@ -64,7 +64,7 @@ struct CustomerCommand: ParsableCommand {
             else {
                 throw CRMError.notFound("no customer with id \"\(id)\"")
             }
-            let fields = try CustomFields(database: database, catalog: global.loadPlugins(quiet: true)).get(customerID: id)
+            let fields = try CustomFields(database: database, catalog: try global.loadPlugins(required: !(try database.fieldValues(customerID: id) ?? [:]).isEmpty)).get(customerID: id)
             let profile = CustomerProfileView(
                 customer: customer, activity: activity, currency: try database.currency(),
                 memberships: try database.memberships(customerID: id), scores: try database.scores(customerID: id),

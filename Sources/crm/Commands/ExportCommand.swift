@@ -32,7 +32,8 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let database = try global.openDatabase()
-        let fields = kind == .customers ? global.loadPlugins(quiet: true).fields.map(\.name) : []
+        // Without the plugins the custom-field columns would silently go missing.
+        let fields = kind == .customers ? try global.loadPlugins(required: try !database.fieldCounts().isEmpty).fields.map(\.name) : []
         let columns = kind.columns + fields
         switch format {
         case .csv:

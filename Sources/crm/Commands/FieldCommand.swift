@@ -29,7 +29,7 @@ struct FieldCommand: ParsableCommand {
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
-            let fields = try CustomFields(database: try global.openDatabase(), catalog: global.loadPlugins()).list()
+            let fields = try CustomFields(database: try global.openDatabase(), catalog: try global.loadPlugins()).list()
             try Output(format: format).print(
                 columns: ["field", "plugin", "type", "label", "customers"],
                 rows: fields.map { [$0.name, $0.plugin ?? "(none)", $0.type, $0.label, String($0.customersWithValue)] })
@@ -45,7 +45,7 @@ struct FieldCommand: ParsableCommand {
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
-            let readings = try CustomFields(database: try global.openDatabase(), catalog: global.loadPlugins())
+            let readings = try CustomFields(database: try global.openDatabase(), catalog: try global.loadPlugins())
                 .get(customerID: customer, name: name)
             try Output(format: format).print(
                 columns: ["field", "value", "source"], rows: readings.map { [$0.name, $0.value, $0.source.rawValue] })
@@ -63,7 +63,7 @@ struct FieldCommand: ParsableCommand {
         @Argument(help: "The value, as text (\"\" to remove).") var value: String
 
         func run() throws {
-            let stored = try CustomFields(database: try global.openDatabase(), catalog: global.loadPlugins())
+            let stored = try CustomFields(database: try global.openDatabase(), catalog: try global.loadPlugins())
                 .set(customerID: customer, name: name, text: value)
             print(stored.map { "customer \(customer): \(name) = \($0)" } ?? "customer \(customer): \(name) removed")
         }
@@ -78,7 +78,7 @@ struct FieldCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Compute as of this instant (ISO-8601; default now).", valueName: "time")) var asOf: String?
 
         func run() throws {
-            let results = try CustomFields(database: try global.openDatabase(), catalog: global.loadPlugins())
+            let results = try CustomFields(database: try global.openDatabase(), catalog: try global.loadPlugins())
                 .compute(names, asOf: try parseAsOf(asOf))
             if results.isEmpty { print("No plugin declares a computed field.") }
             if !reportFields(results) { throw ExitCode.failure }
@@ -94,7 +94,7 @@ struct FieldCommand: ParsableCommand {
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
-            let findings = try CustomFields(database: try global.openDatabase(), catalog: global.loadPlugins()).check()
+            let findings = try CustomFields(database: try global.openDatabase(), catalog: try global.loadPlugins()).check()
             if findings.isEmpty {
                 print("Every stored value fits its field.")
                 return

@@ -58,7 +58,7 @@ struct ImportCommand: ParsableCommand {
         options.maxProblems = maxProblems
         options.progress = { count in Progress.report("\(file): \(count) records read") }
         // Customer files may carry the custom fields that plugins declare.
-        let fields = kind == .customers ? global.loadPlugins(quiet: true).fields : []
+        let fields = kind == .customers ? try global.loadPlugins(required: false).fields : []
         let summary = try Importer(database: database).importFile(kind, path: file, options: options, customFields: fields)
         Progress.clear()
         for warning in summary.warnings { Progress.warn("warning: \(warning)") }

@@ -17,13 +17,19 @@ struct PluginCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the plugins found, and the ones that failed to load with why.",
-            discussion: "Example:\n  crm plugin list --plugins plugins --plugins examples/plugins")
+            discussion: """
+                Exits 1 when a plugin failed to load (status "failed"), including two files that
+                define the same name. Hidden files and editor leftovers (.*, #*, *~) are not plugins.
+
+                Example:
+                  crm plugin list --plugins plugins --plugins examples/plugins
+                """)
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
-            let catalog = global.loadPlugins(quiet: true)
+            let catalog = try global.loadPlugins(warn: false, allowConflicts: true)
             var rows: [[String?]] = catalog.plugins.map { plugin in
                 [
                     plugin.name, plugin.version, plugin.file,
@@ -37,6 +43,7 @@ struct PluginCommand: ParsableCommand {
             try Output(format: format).print(columns: ["name", "version", "file", "defines", "status", "description"], rows: rows)
             if !catalog.failures.isEmpty {
                 Progress.warn("\(catalog.failures.count) plugin(s) failed to load; `crm plugin check FILE` shows every problem")
+                throw ExitCode.failure
             }
         }
     }

@@ -25,9 +25,10 @@ struct ScoreCommand: ParsableCommand {
         func run() throws {
             let database = try global.openDatabase()
             let instant = try parseAsOf(asOf)
-            let engine = ScoreEngine(database: database, catalog: global.loadPlugins())
-            if engine.scores.isEmpty { print("No plugin defines a score.") }
-            var failed = false
+            let catalog = try global.loadPlugins()
+            let engine = ScoreEngine(database: database, catalog: catalog)
+            if engine.scores.isEmpty { Progress.warn("No plugin defines a score.") }
+            var failed = names.isEmpty && !catalog.failures.isEmpty
             for result in try engine.run(names, asOf: instant) {
                 switch result {
                 case .failure(let error):

@@ -24,7 +24,7 @@ struct SegmentCommand: ParsableCommand {
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
-            let catalog = global.loadPlugins()
+            let catalog = try global.loadPlugins()
             let sizes = try global.openDatabase().segmentSizes()
             let rows: [[String?]] = catalog.segmentations.map { item in
                 let members = sizes.filter { $0.segmentation == item.segmentation.name }.reduce(0) { $0 + $1.customers }
@@ -40,7 +40,8 @@ struct SegmentCommand: ParsableCommand {
             discussion: """
                 Each segmentation is one transaction with its run record: a plugin that fails is
                 reported (file, line, function, customer) and its previous memberships stay; the
-                other segmentations still run. The exit status is 1 if any failed.
+                other segmentations still run. The exit status is 1 if any failed, and, when no
+                names are given, also if a plugin could not be loaded (the others still run).
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -51,8 +52,10 @@ struct SegmentCommand: ParsableCommand {
         func run() throws {
             let database = try global.openDatabase()
             let instant = try parseAsOf(asOf)
-            let engine = SegmentationEngine(database: database, catalog: global.loadPlugins())
-            var failed = false
+            let catalog = try global.loadPlugins()
+            let engine = SegmentationEngine(database: database, catalog: catalog)
+            // Running "everything" while a plugin could not load is not everything.
+            var failed = names.isEmpty && !catalog.failures.isEmpty
             let results = try engine.run(names, asOf: instant, dryRun: dryRun) { progress in
                 switch progress {
                 case .profilesBuilt(let customers, let duration):
@@ -106,7 +109,7 @@ struct SegmentCommand: ParsableCommand {
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
-            let catalog = global.loadPlugins()
+            let catalog = try global.loadPlugins()
             guard let found = catalog.segmentation(named: name) else {
                 throw CRMError.notFound("no segmentation named '\(name)'")
             }
