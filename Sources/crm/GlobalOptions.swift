@@ -81,6 +81,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
 }
 
+/// Checks a `--limit`: a count of at least 1 (0 would print nothing and look like "no data").
+func checkLimit(_ limit: Int?) throws {
+    if let limit, limit < 1 { throw ValidationError("--limit must be a whole number of at least 1, got \(limit)") }
+}
+
 /// Parses an `--as-of` value: ISO-8601 instant or date; now when absent.
 func parseAsOf(_ text: String?) throws -> Timestamp {
     guard let text else { return Timestamp.now() }

@@ -17,6 +17,11 @@ public enum NameSuggestion {
         return " (known: \(shown)\(known.count > 10 ? ", …" : ""))"
     }
 
+    /// The error for an unknown name of some kind: `no segmentation named 'rfn'; did you mean 'rfm'?`.
+    public static func unknown(_ kind: String, _ name: String, known: [String], context: String = "") -> CRMError {
+        .notFound("no \(kind) named '\(name)'\(context)" + (known.isEmpty ? " (there are none)" : hint(for: name, among: known)))
+    }
+
     /// Levenshtein distance.
     static func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }

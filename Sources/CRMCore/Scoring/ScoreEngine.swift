@@ -44,7 +44,7 @@ public struct ScoreEngine {
     public func run(_ names: [String], asOf: Timestamp) throws -> [Result<ScoreOutcome, SegmentationError>] {
         let selected = try names.isEmpty ? scores : names.map { name in
             guard let found = scores.first(where: { $0.score.name == name }) else {
-                throw CRMError.notFound("no score named '\(name)' (known: \(scores.map(\.score.name).joined(separator: ", ")))")
+                throw NameSuggestion.unknown("score", name, known: scores.map(\.score.name))
             }
             return found
         }

@@ -81,9 +81,7 @@ public struct SegmentationEngine {
         if names.isEmpty { return catalog.segmentations.map { ($0.plugin, $0.segmentation) } }
         return try names.map { name in
             guard let found = catalog.segmentation(named: name) else {
-                let known = catalog.segmentations.map(\.segmentation.name)
-                throw CRMError.notFound(
-                    "no segmentation named '\(name)'" + (known.isEmpty ? " (no plugins are loaded)" : " (known: \(known.joined(separator: ", ")))"))
+                throw NameSuggestion.unknown("segmentation", name, known: catalog.segmentations.map(\.segmentation.name))
             }
             return (found.plugin, found.segmentation)
         }

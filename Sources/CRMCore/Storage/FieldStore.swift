@@ -138,7 +138,7 @@ extension CRMDatabase {
     func setFieldValue(customerID: String, field: String, json: String?) throws {
         try write { db in
             guard try FieldStore.set(db, customerID: customerID, field: field, json: json, runID: nil) else {
-                throw CRMError.notFound("no customer with id \"\(customerID)\"")
+                throw try CustomerQueries.unknownCustomer(db, customerID)
             }
         }
     }

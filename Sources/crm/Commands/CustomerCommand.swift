@@ -25,8 +25,10 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("where"), help: ArgumentHelp("A filter expression.", valueName: "expression")) var filter: String?
         @Option(help: ArgumentHelp("Evaluate the profile as of this instant (ISO-8601; default now).", valueName: "time")) var asOf: String?
-        @Option(help: "At most this many customers.") var limit: Int?
+        @Option(parsing: .unconditional, help: "At most this many customers.") var limit: Int?
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
+
+        func validate() throws { try checkLimit(limit) }
 
         func run() throws {
             let database = try global.openDatabase()
@@ -62,7 +64,7 @@ struct CustomerCommand: ParsableCommand {
             let database = try global.openDatabase()
             guard let customer = try database.customer(id: id), let activity = try database.activity(customerID: id)
             else {
-                throw CRMError.notFound("no customer with id \"\(id)\"")
+                throw try database.unknownCustomer(id)
             }
             let fields = try CustomFields(database: database, catalog: try global.loadPlugins(required: !(try database.fieldValues(customerID: id) ?? [:]).isEmpty)).get(customerID: id)
             let profile = CustomerProfileView(

@@ -50,12 +50,18 @@ struct ScoreCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The score.") var name: String
-        @Option(help: "How many customers.") var limit = 10
+        @Option(parsing: .unconditional, help: "How many customers (at least 1).") var limit = 10
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
+        func validate() throws { try checkLimit(limit) }
+
         func run() throws {
-            let values = try global.openDatabase().topScores(name, limit: limit)
-            if values.isEmpty { Progress.warn("no values for score '\(name)'; run `crm score run \(name)` first") }
+            let database = try global.openDatabase()
+            let catalog = try global.loadPlugins(required: false)
+            let known = Swift.Set(catalog.plugins.flatMap { $0.definition.scores.map(\.name) } + (try database.scoreNames())).sorted()
+            guard known.contains(name) else { throw NameSuggestion.unknown("score", name, known: known) }
+            let values = try database.topScores(name, limit: limit)
+            if values.isEmpty { Progress.warn("no values for score '\(name)' yet; run `crm score run \(name)` first") }
             try Output(format: format).print(
                 columns: ["customer_id", "score", "explanation", "as_of"],
                 rows: values.map { [$0.customerID, String(format: "%.4g", $0.value), $0.explanation, $0.asOf.iso8601] })

@@ -111,7 +111,7 @@ struct SegmentCommand: ParsableCommand {
         func run() throws {
             let catalog = try global.loadPlugins()
             guard let found = catalog.segmentation(named: name) else {
-                throw CRMError.notFound("no segmentation named '\(name)'")
+                throw NameSuggestion.unknown("segmentation", name, known: catalog.segmentations.map(\.segmentation.name))
             }
             let sizes = try global.openDatabase().segmentSizes().filter { $0.segmentation == name }
             let total = sizes.reduce(0) { $0 + $1.customers }
@@ -132,14 +132,30 @@ struct SegmentCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The segmentation.") var name: String
-        @Argument(help: "Only this segment.") var segment: String?
+        @Argument(help: "Only this segment (exact spelling, as `crm segment show NAME` lists them).") var segment: String?
+        @Option(parsing: .unconditional, help: "At most this many customers (the first by customer id).") var limit: Int?
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
+        func validate() throws { try checkLimit(limit) }
+
         func run() throws {
-            let members = try global.openDatabase().members(segmentation: name, segment: segment)
+            let database = try global.openDatabase()
+            // Names come from the plugins and from what is stored (a plugin may be gone).
+            let catalog = try global.loadPlugins(required: false)
+            let sizes = try database.segmentSizes()
+            let segmentations = Swift.Set(catalog.segmentations.map(\.segmentation.name) + sizes.map(\.segmentation)).sorted()
+            guard segmentations.contains(name) else { throw NameSuggestion.unknown("segmentation", name, known: segmentations) }
+            if let segment {
+                var segments = catalog.segmentation(named: name)?.segmentation.segments ?? []
+                segments += sizes.filter { $0.segmentation == name && !segments.contains($0.segment) }.map(\.segment)
+                guard segments.contains(segment) else {
+                    throw NameSuggestion.unknown("segment", segment, known: segments, context: " in segmentation '\(name)'")
+                }
+            }
+            let members = try database.members(segmentation: name, segment: segment)
             try Output(format: format).print(
                 columns: ["customer_id", "segment", "reason", "since"],
-                rows: members.map { [$0.customerID, $0.segment, $0.reason, $0.since.iso8601] })
+                rows: members.prefix(limit ?? .max).map { [$0.customerID, $0.segment, $0.reason, $0.since.iso8601] })
         }
     }
 
@@ -152,7 +168,7 @@ struct SegmentCommand: ParsableCommand {
 
         func run() throws {
             let database = try global.openDatabase()
-            guard try database.customer(id: customer) != nil else { throw CRMError.notFound("no customer with id \"\(customer)\"") }
+            guard try database.customer(id: customer) != nil else { throw try database.unknownCustomer(customer) }
             try Output(format: format).print(
                 columns: ["as_of", "segmentation", "from", "to", "reason", "run"],
                 rows: try database.transitions(customerID: customer).map {
