@@ -74,7 +74,7 @@ struct CustomerCommand: ParsableCommand {
             let output = Output(format: format)
             switch format {
             case .json:
-                try output.printJSON(profile.dictionary)
+                output.printJSON(profile.json)
             case .csv, .table:
                 try output.print(columns: ["field", "value"], rows: profile.rows.map { [$0.0, $0.1] })
             }
@@ -95,7 +95,7 @@ struct CustomerProfileView {
         attributes
             + fields.map { ("field \($0.name)", ($0.value ?? "") + ($0.source == .stored ? "" : " (\($0.source.rawValue))")) }
             + memberships.map { ("segment \($0.segmentation)", "\($0.segment) since \($0.since.iso8601)" + ($0.reason.map { ": \($0)" } ?? "")) }
-            + scores.map { ("score \($0.score)", String(format: "%.4g", $0.value) + ($0.explanation.map { ": \($0)" } ?? "")) }
+            + scores.map { ("score \($0.score)", JSONValue.exact($0.value) + ($0.explanation.map { ": \($0)" } ?? "")) }
     }
 
     private var attributes: [(String, String?)] {
@@ -114,22 +114,25 @@ struct CustomerProfileView {
         ]
     }
 
-    var dictionary: [String: Any] {
-        var result: [String: Any] = [:]
-        for (key, value) in rows { result[key] = value ?? NSNull() }
-        result["orders"] = activity.orderCount
-        result["monetary"] = Money.formatMinorUnits(activity.monetary, scale: currency.scale)
-        result["currency"] = currency.code
-        result["top_categories"] = activity.topCategories
-        result["interactions"] = activity.interactions
-        result["segments"] = Dictionary(uniqueKeysWithValues: memberships.map { membership in
-            (membership.segmentation, ["segment": membership.segment, "reason": membership.reason ?? NSNull(), "since": membership.since.iso8601] as [String: Any])
+    /// The customer as one JSON object: counts and money as numbers (money with its currency
+    /// beside it), missing values as null, keys sorted.
+    var json: JSONValue {
+        var result: [String: JSONValue] = [:]
+        for (key, value) in attributes { result[key] = .text(value) }
+        result["orders"] = .count(activity.orderCount)
+        result["monetary"] = .decimal(Money.formatMinorUnits(activity.monetary, scale: currency.scale))
+        result["currency"] = .string(currency.code)
+        result["top_categories"] = .array(activity.topCategories.map(JSONValue.string))
+        result["interactions"] = .object(activity.interactions.sorted { $0.key < $1.key }.map { ($0.key, .count($0.value)) })
+        result["segments"] = .object(memberships.map { membership in
+            (membership.segmentation, .object([
+                ("segment", .string(membership.segment)), ("reason", .text(membership.reason)), ("since", .string(membership.since.iso8601)),
+            ]))
         })
-        result["scores"] = Dictionary(uniqueKeysWithValues: scores.map { score in
-            (score.score, ["value": score.value, "explanation": score.explanation ?? NSNull()] as [String: Any])
+        result["scores"] = .object(scores.map { score in
+            (score.score, .object([("value", .number(score.value)), ("explanation", .text(score.explanation))]))
         })
-        result["fields"] = Dictionary(uniqueKeysWithValues: fields.map { ($0.name, ["value": $0.value ?? NSNull(), "source": $0.source.rawValue] as [String: Any]) })
-        for key in result.keys where key.hasPrefix("segment ") || key.hasPrefix("score ") || key.hasPrefix("field ") { result[key] = nil }
-        return result
+        result["fields"] = .object(fields.map { ($0.name, .object([("value", .text($0.value)), ("source", .string($0.source.rawValue))])) })
+        return .object(result.sorted { $0.key < $1.key })
     }
 }

@@ -30,10 +30,29 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    /// How a column's text becomes a JSON value.
+    static func jsonType(_ column: String) -> (String) -> JSONValue {
+        switch column {
+        case "quantity": return { Int64($0).map(JSONValue.integer) ?? .string($0) }
+        case "unit_price", "amount": return JSONValue.decimalOrText
+        default: return JSONValue.string
+        }
+    }
+
+    static func jsonType(_ type: FieldType) -> (String) -> JSONValue {
+        switch type {
+        // A value stored before the field's type changed may not fit it: then it stays text.
+        case .integer, .decimal: return JSONValue.decimalOrText
+        case .boolean: return { $0 == "true" || $0 == "false" ? .boolean($0 == "true") : .string($0) }
+        case .string, .date, .enumeration: return JSONValue.string
+        }
+    }
+
     func run() throws {
         let database = try global.openDatabase()
         // Without the plugins the custom-field columns would silently go missing.
-        let fields = kind == .customers ? try global.loadPlugins(required: try !database.fieldCounts().isEmpty).fields.map(\.name) : []
+        let customFields = kind == .customers ? try global.loadPlugins(required: try !database.fieldCounts().isEmpty).fields : []
+        let fields = customFields.map(\.name)
         let columns = kind.columns + fields
         switch format {
         case .csv:
@@ -44,12 +63,16 @@ struct ExportCommand: ParsableCommand {
         case .json:
             // One JSON array, streamed record by record so memory stays flat.
             let stream = try TextStream(path: output)
+            let types = kind.columns.map(Self.jsonType) + customFields.map { Self.jsonType($0.definition.type) }
+            // Money is a decimal number; the currency goes beside it.
+            let currency: [(String, JSONValue)] = kind == .orders ? [("currency", .string(try database.currency().code))] : []
             var first = true
             stream.write("[")
             try database.exportRecords(kind, customFields: fields) { values in
-                let object = Dictionary(uniqueKeysWithValues: zip(columns, values.map { $0.map { $0 as Any } ?? NSNull() }))
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-                stream.write((first ? "\n  " : ",\n  ") + String(decoding: data, as: UTF8.self))
+                let members = zip(columns, zip(values, types)).map { column, item in
+                    (column, item.0.map(item.1) ?? JSONValue.null)
+                }
+                stream.write((first ? "\n  " : ",\n  ") + JSONValue.object(members + currency).json(indent: nil))
                 first = false
             }
             stream.write(first ? "]\n" : "\n]\n")

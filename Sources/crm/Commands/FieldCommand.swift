@@ -32,7 +32,7 @@ struct FieldCommand: ParsableCommand {
             let fields = try CustomFields(database: try global.openDatabase(), catalog: try global.loadPlugins()).list()
             try Output(format: format).print(
                 columns: ["field", "plugin", "type", "label", "customers"],
-                rows: fields.map { [$0.name, $0.plugin ?? "(none)", $0.type, $0.label, String($0.customersWithValue)] })
+                values: fields.map { [.string($0.name), .text($0.plugin), .string($0.type), .text($0.label), .count($0.customersWithValue)] })
         }
     }
 
@@ -80,7 +80,7 @@ struct FieldCommand: ParsableCommand {
         func run() throws {
             let results = try CustomFields(database: try global.openDatabase(), catalog: try global.loadPlugins())
                 .compute(names, asOf: try parseAsOf(asOf))
-            if results.isEmpty { print("No plugin declares a computed field.") }
+            if results.isEmpty { Progress.warn("No plugin declares a computed field.") }
             if !reportFields(results) { throw ExitCode.failure }
         }
     }
@@ -95,13 +95,13 @@ struct FieldCommand: ParsableCommand {
 
         func run() throws {
             let findings = try CustomFields(database: try global.openDatabase(), catalog: try global.loadPlugins()).check()
-            if findings.isEmpty {
-                print("Every stored value fits its field.")
-                return
-            }
             try Output(format: format).print(
                 columns: ["customer_id", "field", "stored", "problem"],
                 rows: findings.map { [$0.customerID, $0.field, $0.stored, $0.reason] })
+            if findings.isEmpty {
+                Progress.warn("Every stored value fits its field.")
+                return
+            }
             throw ExitCode.failure
         }
     }

@@ -64,7 +64,7 @@ struct ScoreCommand: ParsableCommand {
             if values.isEmpty { Progress.warn("no values for score '\(name)' yet; run `crm score run \(name)` first") }
             try Output(format: format).print(
                 columns: ["customer_id", "score", "explanation", "as_of"],
-                rows: values.map { [$0.customerID, String(format: "%.4g", $0.value), $0.explanation, $0.asOf.iso8601] })
+                values: values.map { [.string($0.customerID), .number($0.value), .text($0.explanation), .string($0.asOf.iso8601)] })
         }
     }
 }

@@ -26,11 +26,14 @@ struct SegmentCommand: ParsableCommand {
         func run() throws {
             let catalog = try global.loadPlugins()
             let sizes = try global.openDatabase().segmentSizes()
-            let rows: [[String?]] = catalog.segmentations.map { item in
+            let rows: [[JSONValue]] = catalog.segmentations.map { item in
                 let members = sizes.filter { $0.segmentation == item.segmentation.name }.reduce(0) { $0 + $1.customers }
-                return [item.segmentation.name, item.plugin.name, String(item.segmentation.segments.count), String(members), item.segmentation.description]
+                return [
+                    .string(item.segmentation.name), .string(item.plugin.name), .count(item.segmentation.segments.count), .count(members),
+                    .text(item.segmentation.description),
+                ]
             }
-            try Output(format: format).print(columns: ["segmentation", "plugin", "segments", "customers", "description"], rows: rows)
+            try Output(format: format).print(columns: ["segmentation", "plugin", "segments", "customers", "description"], values: rows)
         }
     }
 
@@ -115,14 +118,14 @@ struct SegmentCommand: ParsableCommand {
             }
             let sizes = try global.openDatabase().segmentSizes().filter { $0.segmentation == name }
             let total = sizes.reduce(0) { $0 + $1.customers }
-            let rows: [[String?]] = found.segmentation.segments.map { segment in
+            let rows: [[JSONValue]] = found.segmentation.segments.map { segment in
                 let count = sizes.first { $0.segment == segment }?.customers ?? 0
-                return [segment, String(count), total == 0 ? "0.0" : String(format: "%.1f", Double(count) * 100 / Double(total))]
+                return [.string(segment), .count(count), .decimal(total == 0 ? "0.0" : String(format: "%.1f", Double(count) * 100 / Double(total)))]
             }
             if format == .table {
                 print("\(name) (\(found.plugin.name) \(found.plugin.version))" + (found.segmentation.description.map { ": \($0)" } ?? ""))
             }
-            try Output(format: format).print(columns: ["segment", "customers", "percent"], rows: rows)
+            try Output(format: format).print(columns: ["segment", "customers", "percent"], values: rows)
         }
     }
 
@@ -171,8 +174,8 @@ struct SegmentCommand: ParsableCommand {
             guard try database.customer(id: customer) != nil else { throw try database.unknownCustomer(customer) }
             try Output(format: format).print(
                 columns: ["as_of", "segmentation", "from", "to", "reason", "run"],
-                rows: try database.transitions(customerID: customer).map {
-                    [$0.asOf.iso8601, $0.segmentation, $0.from, $0.to, $0.reason, String($0.runID)]
+                values: try database.transitions(customerID: customer).map {
+                    [.string($0.asOf.iso8601), .string($0.segmentation), .text($0.from), .string($0.to), .text($0.reason), .integer($0.runID)]
                 })
         }
     }
