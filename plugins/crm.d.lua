@@ -22,7 +22,8 @@
 ---@field stats? string[]
 ---@field frequencies? table<string, crm.Frequencies>
 ---@field compute fun(c: crm.Customer, p: crm.Params): number, string?  returns the value and why
----@field decay? { half_life_days: number, by: string }  value * 0.5 ^ (c[by] / half_life_days), e.g. by = "days_since_last_interaction"
+---@field decay? { half_life_days: number, by: string, when_missing?: "decayed"|"kept" }  value * 0.5 ^ (c[by] / half_life_days), e.g. by = "days_since_last_interaction"; nil c[by]: 0 ("decayed", the default) or the value ("kept")
+---@field decimals? integer  round the stored value to this many decimal places (0..15)
 ---@field examples? { customer: table<string, any>, params?: table<string, any>, score: number }[]
 
 ---A custom field on the customer record, without a schema migration. Values come from an

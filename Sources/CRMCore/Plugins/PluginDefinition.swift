@@ -1,3 +1,4 @@
+import Foundation
 import LuaBridge
 
 /// A parameter value a plugin declares in `params` (and a database may override).
@@ -91,9 +92,30 @@ public struct ScoreExample {
 /// Exponential decay of a score with the age of what it is based on:
 /// value × 0.5 ^ (c[field] / halfLifeDays).
 public struct ScoreDecay: Sendable, Equatable {
+    /// What a customer without a value of `field` (never interacted, say) gets.
+    public enum WhenMissing: String, Sendable {
+        /// Fully decayed: the score becomes 0, as if infinitely old (the default).
+        case decayed
+        /// No decay: the value `compute` returned is kept.
+        case kept
+    }
+
     public var halfLifeDays: Double
-    /// A profile field in days, e.g. `days_since_last_interaction`; no decay when it is nil.
+    /// A profile field in days, e.g. `days_since_last_interaction`.
     public var field: String
+    public var whenMissing: WhenMissing = .decayed
+
+    /// Multiplies `value` by 0.5^(age / half-life); nil `age` follows `whenMissing`.
+    public func apply(to value: Double, age: Double?) -> Double {
+        guard let age else { return whenMissing == .decayed ? 0 : value }
+        return value * pow(0.5, age / halfLifeDays)
+    }
+
+    /// One line for `plugin check` and `plugin info`.
+    public var summary: String {
+        "× 0.5^(\(field) / \(String(format: "%g", halfLifeDays))); when \(field) is nil: "
+            + (whenMissing == .decayed ? "fully decayed (0)" : "not decayed")
+    }
 }
 
 /// One numeric score of a plugin, validated.
@@ -106,6 +128,8 @@ public struct ScoreDefinition: PopulationNeeds {
     public let frequencies: [FrequencySpec]
     public let compute: LuaFunctionRef
     public let decay: ScoreDecay?
+    /// Decimal places the value is rounded to before it is stored (nil: as computed).
+    public let decimals: Int?
     public let examples: [ScoreExample]
 }
 

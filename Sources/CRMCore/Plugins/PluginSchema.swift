@@ -9,7 +9,7 @@ struct PluginSchema {
         "compute", "rank", "stats", "frequencies",
     ]
     static let segmentationKeys = ["description", "segments", "rank", "stats", "frequencies", "classify", "explain", "examples"]
-    static let scoreKeys = ["description", "rank", "stats", "frequencies", "compute", "decay", "examples"]
+    static let scoreKeys = ["description", "rank", "stats", "frequencies", "compute", "decay", "decimals", "examples"]
     static let rankKeys = ["by", "order", "tiles", "among", "share"]
     /// Capabilities a plugin may ask for; none exist yet (reading profiles needs none).
     static let knownPermissions: Set<String> = []
@@ -120,13 +120,29 @@ struct PluginSchema {
         }
         var decay: ScoreDecay?
         if let value = fields["decay"], let table = table(value, at: path + ["decay"], expected: "expected { half_life_days = ..., by = ... }") {
-            checkKeys(table, allowed: ["half_life_days", "by"], at: path + ["decay"], what: "a decay")
+            checkKeys(table, allowed: ["half_life_days", "by", "when_missing"], at: path + ["decay"], what: "a decay")
             let field = requiredString(table["by"], at: path + ["decay", "by"]) ?? ""
             if !field.isEmpty, !profileFields.contains(field) { report(path + ["decay", "by"], "'\(field)' is not a profile field") }
+            var whenMissing = ScoreDecay.WhenMissing.decayed
+            if let value = table["when_missing"] {
+                if let text = value.stringValue, let parsed = ScoreDecay.WhenMissing(rawValue: text) {
+                    whenMissing = parsed
+                } else {
+                    report(path + ["decay", "when_missing"], "expected \"decayed\" (the value becomes 0, the default) or \"kept\" (no decay)")
+                }
+            }
             if let halfLife = table["half_life_days"]?.doubleValue, halfLife > 0 {
-                decay = ScoreDecay(halfLifeDays: halfLife, field: field)
+                decay = ScoreDecay(halfLifeDays: halfLife, field: field, whenMissing: whenMissing)
             } else {
                 report(path + ["decay", "half_life_days"], "expected a number of days above 0")
+            }
+        }
+        var decimals: Int?
+        if let value = fields["decimals"] {
+            if case .integer(let count) = value, (0...15).contains(count) {
+                decimals = Int(count)
+            } else {
+                report(path + ["decimals"], "expected a whole number of decimal places from 0 to 15")
             }
         }
         var examples: [ScoreExample] = []
@@ -140,7 +156,8 @@ struct PluginSchema {
         guard let compute else { return nil }
         return ScoreDefinition(
             name: name, description: description, ranks: population.ranks, shareRanks: population.shares,
-            stats: population.stats, frequencies: population.frequencies, compute: compute, decay: decay, examples: examples)
+            stats: population.stats, frequencies: population.frequencies, compute: compute, decay: decay, decimals: decimals,
+            examples: examples)
     }
 
     private mutating func field(_ name: String, _ value: LuaValue) -> FieldDefinition? {

@@ -84,8 +84,17 @@ public struct ScoreEngine {
                     message: "returned \(got); expected a finite number")
             }
             var value = number
-            if let decay = score.decay, let field = decayField, let age = field.read(profiles, customer).numeric {
-                value *= pow(0.5, age / decay.halfLifeDays)
+            var explanation = explanation
+            if let decay = score.decay, let field = decayField {
+                let age = field.read(profiles, customer).numeric
+                value = decay.apply(to: value, age: age)
+                if age == nil, decay.whenMissing == .decayed {
+                    explanation = (explanation.map { $0 + "; " } ?? "") + "no \(decay.field): fully decayed"
+                }
+            }
+            if let decimals = score.decimals {
+                let scale = pow(10, Double(decimals))
+                value = (value * scale).rounded() / scale
             }
             values.append((profiles.pks[customer], value, explanation))
         }

@@ -85,6 +85,7 @@ struct PluginCommand: ParsableCommand {
                         print("  FAIL  \(label): expected \(example.expected), got \(example.actual ?? "nil")")
                     }
                 }
+                printScores(plugin)
                 for warning in check.warnings { print("  warning: \(warning)") }
                 if !check.passed { throw ExitCode.failure }
             }
@@ -131,6 +132,7 @@ struct PluginCommand: ParsableCommand {
                 }
                 print("  examples   \(segmentation.examples.count)")
             }
+            printScores(plugin)
         }
     }
 
@@ -165,5 +167,16 @@ struct PluginCommand: ParsableCommand {
             try PluginParameters.reset(try global.plugin(named: name), key: key, in: database)
             print("\(name).\(key) is back to its default in \(global.databasePath)")
         }
+    }
+}
+
+/// How each score of a plugin is post-processed by the core: decay (and what a missing age
+/// means) and rounding.
+private func printScores(_ plugin: LoadedPlugin) {
+    for score in plugin.definition.scores {
+        var line = "  score \(score.name):"
+        if let decay = score.decay { line += " decay \(decay.summary);" }
+        line += score.decimals.map { " rounded to \($0) decimals" } ?? " stored as computed"
+        print(line)
     }
 }
