@@ -141,7 +141,7 @@ struct CustomFieldTests {
         let setup = try Self.setup()
         func compute(asOf: Timestamp) throws -> Int {
             var changed: [Int] = []
-            _ = try SegmentationEngine(database: setup.database, catalog: setup.catalog).run(["by_tier"], asOf: asOf) { progress in
+            _ = try SegmentationEngine(database: setup.database, catalog: setup.catalog).run(["by_tier"], asOf: asOf, rewind: true) { progress in
                 if case .fieldComputed(let result) = progress, let done = try? result.get() { changed.append(done.changed) }
             }
             return try #require(changed.first)

@@ -36,11 +36,13 @@ public struct SegmentationEngine {
     /// Runs `names` (every segmentation when empty) as of `asOf`. Computed custom fields are
     /// recomputed first (not in a dry run) so `classify` sees them: all of them when every
     /// segmentation runs, else those the selected plugins mention or declare. A segmentation
-    /// that fails is reported in the result and the others still run.
+    /// that fails is reported in the result and the others still run. An `asOf` earlier than a
+    /// selected segmentation's latest run is refused unless `rewind` (see `refuseBackdating`).
     public func run(
-        _ names: [String], asOf: Timestamp, dryRun: Bool = false, progress: (Progress) -> Void = { _ in }
+        _ names: [String], asOf: Timestamp, dryRun: Bool = false, rewind: Bool = false, progress: (Progress) -> Void = { _ in }
     ) throws -> [Result<SegmentationOutcome, SegmentationError>] {
         let selected = try select(names)
+        if !dryRun && !rewind { try refuseBackdating(selected, asOf: asOf) }
         let start = ContinuousClock.now
         var profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
         progress(.profilesBuilt(customers: profiles.count, duration: ContinuousClock.now - start))
@@ -54,7 +56,8 @@ public struct SegmentationEngine {
         return try selected.map { plugin, segmentation in
             let start = ContinuousClock.now
             do {
-                return .success(try run(segmentation, of: plugin, profiles: profiles, statistics: statistics, dryRun: dryRun, start: start))
+                return .success(try run(
+                    segmentation, of: plugin, profiles: profiles, statistics: statistics, dryRun: dryRun, rewind: rewind, start: start))
             } catch let error as SegmentationError {
                 if !dryRun {
                     try database.recordFailedRun(
@@ -93,7 +96,7 @@ public struct SegmentationEngine {
 
     private func run(
         _ segmentation: SegmentationDefinition, of plugin: LoadedPlugin, profiles: ProfileTable,
-        statistics: PopulationStatistics, dryRun: Bool, start: ContinuousClock.Instant
+        statistics: PopulationStatistics, dryRun: Bool, rewind: Bool, start: ContinuousClock.Instant
     ) throws -> SegmentationOutcome {
         let inputs = try PopulationInputs(needs: segmentation, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
         var luaTime = Duration.zero
@@ -139,6 +142,7 @@ public struct SegmentationEngine {
         }
         let sizes = Dictionary(uniqueKeysWithValues: zip(segmentation.segments, counts))
         var runID: Int64?
+        var removed = 0
         if !dryRun {
             runID = try database.write { db in
                 let id = try RunLog.begin(
@@ -146,7 +150,8 @@ public struct SegmentationEngine {
                     plugin: identity(plugin))
                 try MembershipStore.apply(
                     db, changes: changes, pks: profiles.pks, segmentation: segmentation.name, runID: id, asOf: profiles.asOf)
-                if changes.count > 0 { try MembershipStore.recordSizes(db, runID: id, segmentation: segmentation.name, sizes: sizes) }
+                if rewind { removed = try MembershipStore.removeCustomersCreated(after: profiles.asOf, db, segmentation: segmentation.name) }
+                if changes.count + removed > 0 { try MembershipStore.recordSizes(db, runID: id, segmentation: segmentation.name, sizes: sizes) }
                 try RunLog.finish(
                     db,
                     run: Run(
@@ -160,7 +165,7 @@ public struct SegmentationEngine {
         return SegmentationOutcome(
             segmentation: segmentation.name, plugin: identity(plugin), runID: runID, asOf: profiles.asOf,
             customers: customers, sizes: segmentation.segments.map { ($0, sizes[$0] ?? 0) },
-            changed: changes.count,
+            changed: changes.count, removed: removed,
             matrix: Dictionary(
                 uniqueKeysWithValues: matrix.enumerated().filter { $0.element.contains { $0 > 0 } }.map { from, row in
                     (from == 0 ? "" : changes.names[from - 1], Dictionary(uniqueKeysWithValues: zip(segmentation.segments, row).filter { $0.1 > 0 }))

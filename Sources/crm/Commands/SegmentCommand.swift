@@ -45,12 +45,20 @@ struct SegmentCommand: ParsableCommand {
                 reported (file, line, function, customer) and its previous memberships stay; the
                 other segmentations still run. The exit status is 1 if any failed, and, when no
                 names are given, also if a plugin could not be loaded (the others still run).
+
+                A customer created after the as-of instant is not in that run's population. An
+                as-of earlier than a segmentation's latest run is refused: --dry-run shows that
+                date's segments without writing, and --rewind rewrites the current memberships as
+                of that date — customers whose segment differs get a transition dated at the
+                as-of, and customers created after it lose their membership (without a
+                transition). The transitions of the later runs stay in the history.
                 """)
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Segmentations to run (default: all).") var names: [String] = []
         @Option(help: ArgumentHelp("The instant to segment as of (ISO-8601; default now).", valueName: "time")) var asOf: String?
         @Flag(help: "Show what would change (sizes and a transition matrix) without writing anything.") var dryRun = false
+        @Flag(help: "Allow an --as-of earlier than the latest run and rewrite the memberships as of it (see above).") var rewind = false
 
         func run() throws {
             let database = try global.openDatabase()
@@ -59,7 +67,7 @@ struct SegmentCommand: ParsableCommand {
             let engine = SegmentationEngine(database: database, catalog: catalog)
             // Running "everything" while a plugin could not load is not everything.
             var failed = names.isEmpty && !catalog.failures.isEmpty
-            let results = try engine.run(names, asOf: instant, dryRun: dryRun) { progress in
+            let results = try engine.run(names, asOf: instant, dryRun: dryRun, rewind: rewind) { progress in
                 switch progress {
                 case .profilesBuilt(let customers, let duration):
                     print("profiles of \(customers) customers built in \(String(format: "%.2f", Double(duration.wholeMilliseconds) / 1000)) s")
@@ -87,6 +95,9 @@ struct SegmentCommand: ParsableCommand {
             let width = outcome.sizes.map(\.segment.count).max() ?? 0
             for size in outcome.sizes {
                 print("  \(size.segment.padding(toLength: width, withPad: " ", startingAt: 0))  \(size.customers)")
+            }
+            if outcome.removed > 0 {
+                print("  \(outcome.removed) memberships removed: customers created after \(outcome.asOf.iso8601)")
             }
             guard dryRun else { return }
             let targets = outcome.sizes.map(\.segment)
