@@ -42,7 +42,7 @@ struct ImportPass {
     }
 
     /// Reads the whole file, writing good records; returns how many rows were written.
-    mutating func run(_ db: Database, runID: Int64, scale: Int) throws -> Int {
+    mutating func run(_ db: Database, runID: Int64, currency: Currency) throws -> Int {
         try readHeader()
         fieldColumns = customFields.filter { positions[$0.name] != nil }
             .sorted { (positions[$0.name] ?? 0) < (positions[$1.name] ?? 0) }
@@ -53,7 +53,7 @@ struct ImportPass {
         case .orders:
             let directory = try CustomerDirectory(db)
             customers = directory
-            mapper = OrderMapper(customers: directory, scale: scale)
+            mapper = OrderMapper(customers: directory, currency: currency)
         case .interactions:
             let directory = try CustomerDirectory(db)
             customers = directory

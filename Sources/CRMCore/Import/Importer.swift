@@ -64,7 +64,7 @@ public struct Importer {
                 let before = try ImportStore.count(db, table: kind.table)
                 let written = try ImportStore.keepingActivityCurrent(db, kind: kind, touched: { pass.touchedCustomers }) {
                     try ImportStore.deferringIndex(db, table: kind.table) {
-                        try pass.run(db, runID: runID, scale: currency.scale)
+                        try pass.run(db, runID: runID, currency: currency)
                     }
                 }
                 recordsRead = pass.recordsRead
