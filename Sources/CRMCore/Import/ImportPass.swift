@@ -155,7 +155,21 @@ struct ImportPass {
     private mutating func readHeader() throws {
         var headerProblems: [ImportProblem] = []
         let known = Set(kind.columns + customFields.map(\.name))
-        for (index, name) in reader.header.names.enumerated() {
+        let names = reader.header.names
+        // A file from a spreadsheet set to another separator reads as one long column name.
+        if names.count == 1, let separator = [(";", "semicolons"), ("\t", "tabs")].first(where: { names[0].contains($0.0) }) {
+            throw CRMError.importRejected(ImportFailure(file: path, problems: [ImportProblem(
+                file: path, line: 1,
+                reason: "the header looks separated by \(separator.1), not commas; save the file as comma-separated CSV "
+                    + "(e.g. in a spreadsheet choose CSV with comma as the separator)")], stoppedEarly: false))
+        }
+        for (index, name) in names.enumerated() {
+            if let field = customFields.first(where: { $0.name == name }), field.definition.isComputed {
+                headerProblems.append(ImportProblem(
+                    file: path, line: 1,
+                    reason: "column '\(name)' is a computed field (plugin '\(field.plugin.name)' computes it; "
+                        + "`crm field compute \(name)` recomputes it); remove the column, it cannot be imported"))
+            }
             if positions[name] != nil {
                 headerProblems.append(ImportProblem(file: path, line: 1, reason: "column '\(name)' appears twice in the header"))
             } else if !known.contains(name) {

@@ -8,8 +8,9 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write customers, orders or interactions as CSV (importable again) or JSON.",
         discussion: """
             Records are sorted by id. Times are written in UTC (Z); amounts with the currency's
-            decimals; customers get a column per custom field of the loaded plugins. `crm import`
-            reads the CSV back to the same records.
+            decimals; customers get a column per custom field of the loaded plugins, except
+            computed fields (add --computed for them). `crm import` reads the CSV back to the
+            same records. In JSON, orders carry their currency beside the amounts.
 
             Examples:
               crm export customers > customers.csv
@@ -48,10 +49,14 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
+    @Flag(help: "Customers: also write computed fields (a file with them cannot be imported back: computed fields are not imported).")
+    var computed = false
+
     func run() throws {
         let database = try global.openDatabase()
         // Without the plugins the custom-field columns would silently go missing.
-        let customFields = kind == .customers ? try global.loadPlugins(required: try !database.fieldCounts().isEmpty).fields : []
+        let customFields = kind == .customers
+            ? try global.loadPlugins(required: try !database.fieldCounts().isEmpty).fields.filter { computed || !$0.definition.isComputed } : []
         let fields = customFields.map(\.name)
         let columns = kind.columns + fields
         switch format {
