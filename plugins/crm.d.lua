@@ -9,7 +9,7 @@
 ---@field name string                 unique plugin name: lower case letters, digits, _ (e.g. "vip")
 ---@field version string              version of the plugin, e.g. "1.2.0"; recorded with every run
 ---@field description string          one line shown by `crm plugin list`
----@field params? table<string, number|string|boolean>  defaults; `crm plugin set NAME KEY VALUE` overrides them per database
+---@field params? table<string, number|string|boolean|{ default: any, type: "integer"|"number"|"string"|"boolean", description?: string }>  defaults (a plain number is a number, not an integer); `crm plugin set NAME KEY VALUE` overrides them per database
 ---@field permissions? string[]       capabilities the plugin asks for (none exist yet; reading profiles needs none)
 ---@field segmentations? table<string, crm.Segmentation>  segmentation name -> definition (names are global across plugins)
 ---@field scores? table<string, crm.Score>  score name -> definition

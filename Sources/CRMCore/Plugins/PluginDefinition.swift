@@ -1,7 +1,9 @@
 import Foundation
 import LuaBridge
 
-/// A parameter value a plugin declares in `params` (and a database may override).
+/// A parameter value a plugin declares in `params` (and a database may override). A plain
+/// number default is a `number` (1000 accepts 1500.5); `{ default = 5, type = "integer" }`
+/// declares an integer.
 public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
     case integer(Int64)
     case number(Double)
@@ -11,7 +13,7 @@ public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .integer(let value): return String(value)
-        case .number(let value): return String(value)
+        case .number(let value): return Self.integral(value).map(String.init) ?? String(value)
         case .text(let value): return value
         case .boolean(let value): return String(value)
         }
@@ -20,7 +22,8 @@ public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
     var luaValue: LuaValue {
         switch self {
         case .integer(let value): return .integer(value)
-        case .number(let value): return .number(value)
+        // As Lua's tonumber would give it: 1000 is an integer, 1500.5 a float.
+        case .number(let value): return Self.integral(value).map(LuaValue.integer) ?? .number(value)
         case .text(let value): return .string(value)
         case .boolean(let value): return .boolean(value)
         }
@@ -48,6 +51,16 @@ public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
         case .text: return "string"
         case .boolean: return "boolean"
         }
+    }
+
+    /// The type name with its article: "an integer", "a number".
+    var typeNameWithArticle: String {
+        (typeName.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + typeName
+    }
+
+    /// The value as an integer when it is a whole number within ±2^53.
+    private static func integral(_ value: Double) -> Int64? {
+        value == value.rounded() && abs(value) <= 9_007_199_254_740_992 ? Int64(value) : nil
     }
 }
 

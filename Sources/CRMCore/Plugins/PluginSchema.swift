@@ -403,14 +403,34 @@ struct PluginSchema {
                 continue
             }
             switch item {
-            case .integer(let number): result.append((name, .integer(number)))
+            case .integer(let number): result.append((name, .number(Double(number))))
             case .number(let number): result.append((name, .number(number)))
             case .string(let text): result.append((name, .text(text)))
             case .boolean(let flag): result.append((name, .boolean(flag)))
-            default: report(path + [name], "a parameter is a number, a string or a boolean")
+            case .table(let spec):
+                if let typed = typedParameter(spec, at: path + [name]) { result.append((name, typed)) }
+            default: report(path + [name], "a parameter is a number, a string, a boolean or { default = ..., type = \"integer\" }")
             }
         }
         return result.sorted { $0.key < $1.key }
+    }
+
+    /// `{ default = 5, type = "integer" }`: a parameter whose type is declared, not inferred.
+    private mutating func typedParameter(_ spec: [LuaValue: LuaValue], at path: [String]) -> ParameterValue? {
+        checkKeys(spec, allowed: ["default", "type", "description"], at: path, what: "a parameter")
+        let type = spec["type"]?.stringValue ?? "number"
+        switch (type, spec["default"]) {
+        case ("integer", .integer(let value)?): return .integer(value)
+        case ("number", .integer(let value)?): return .number(Double(value))
+        case ("number", .number(let value)?): return .number(value)
+        case ("string", .string(let value)?): return .text(value)
+        case ("boolean", .boolean(let value)?): return .boolean(value)
+        case ("integer", _), ("number", _), ("string", _), ("boolean", _):
+            report(path + ["default"], "expected a default of type \(type)")
+        default:
+            report(path + ["type"], "expected \"integer\", \"number\", \"string\" or \"boolean\"")
+        }
+        return nil
     }
 
     // MARK: Primitives
