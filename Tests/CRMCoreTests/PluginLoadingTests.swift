@@ -33,6 +33,21 @@ struct PluginLoadingTests {
         #expect(problem.description.hasSuffix("broken.lua:5: segmentations.vip.segments[3]: expected a string, got a number"))
     }
 
+    @Test("an empty name says it is empty; an enum field without values asks for values, not segments")
+    func emptyNamesAndMissingValues() throws {
+        let failure = try failure("""
+            return {
+              name = "vip", version = "1.0.0", description = "",
+              fields = { level = { type = "enum" } },
+              segmentations = { vip = { segments = { "VIP", "" }, classify = function(c) return "VIP" end } },
+            }
+            """)
+        let messages = Dictionary(uniqueKeysWithValues: failure.problems.map { ($0.keyPath, $0.message) })
+        #expect(messages["description"] == "expected a non-empty string, got an empty one")
+        #expect(messages["segmentations.vip.segments[2]"] == "expected a non-empty string, got an empty one")
+        #expect(messages["fields.level.values"] == "missing: list the values the field may take")
+    }
+
     @Test("unknown keys are rejected with the allowed ones named")
     func unknownKeys() throws {
         let failure = try failure("""

@@ -175,7 +175,7 @@ struct PluginSchema {
         }
         var values: [String] = []
         if type == .enumeration {
-            values = segmentList(fields["values"], at: path + ["values"]) ?? []
+            values = segmentList(fields["values"], at: path + ["values"], isEnum: true) ?? []
         } else if fields["values"] != nil {
             report(path + ["values"], "only enum fields have values")
         }
@@ -472,7 +472,7 @@ struct PluginSchema {
             return nil
         }
         guard case .string(let text) = value, !text.isEmpty else {
-            report(path, "expected a non-empty string, got \(Self.typeName(value))")
+            report(path, "expected a non-empty string, got \(value == .string("") ? "an empty one" : Self.typeName(value))")
             return nil
         }
         return text
@@ -499,6 +499,8 @@ struct PluginSchema {
         for (index, item) in items.enumerated() {
             if case .string(let text) = item, !text.isEmpty {
                 strings.append(text)
+            } else if case .string = item {
+                report(path + ["[\(index + 1)]"], "expected a non-empty string, got an empty one")
             } else {
                 report(path + ["[\(index + 1)]"], "expected a string, got \(Self.typeName(item))")
             }
@@ -506,13 +508,14 @@ struct PluginSchema {
         return strings
     }
 
-    private mutating func segmentList(_ value: LuaValue?, at path: [String]) -> [String]? {
+    /// A list of distinct names: a segmentation's segments, or an enum field's values (`isEnum`).
+    private mutating func segmentList(_ value: LuaValue?, at path: [String], isEnum: Bool = false) -> [String]? {
         guard let value else {
-            report(path, "missing: list every segment classify may return")
+            report(path, isEnum ? "missing: list the values the field may take" : "missing: list every segment classify may return")
             return nil
         }
         guard let segments = stringList(value, at: path) else { return nil }
-        if segments.isEmpty { report(path, "declare at least one segment") }
+        if segments.isEmpty { report(path, isEnum ? "declare at least one value" : "declare at least one segment") }
         var seen: Set<String> = []
         for (index, segment) in segments.enumerated() where !seen.insert(segment).inserted {
             report(path + ["[\(index + 1)]"], "\"\(segment)\" is declared twice")
