@@ -13,13 +13,18 @@ struct CustomerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List customers, optionally those matching a --where expression, sorted by id.",
             discussion: """
-                The expression is Lua over the customer profile: static attributes, custom fields and
-                everything a plugin's classify sees (see plugins/crm.d.lua). `=` may be written for
-                `==`; combine with and, or, not. An unknown name is an error.
+                The filter reads like SQL. Names: static attributes, custom fields and every profile
+                field a plugin's classify sees (see plugins/crm.d.lua), segment.NAME (a customer's
+                current segment) and score.NAME. Operators: = != < <= > >=, and, or, not, in (...),
+                is null, is not null, contains. Text in '...' or "...". A missing value never
+                matches a comparison. A name on its own must be a boolean. Mistakes are errors
+                that point at their column.
 
                 Examples:
                   crm customer list --where 'industry = "Retail" and customer_level = "gold"'
                   crm customer list --where 'order_count >= 10 and recency_days > 180' --format csv
+                  crm customer list --where 'segment.rfm in ("At Risk", "Cannot Lose Them") and score.churn_risk > 50'
+                  crm customer list --where 'city contains "berg" or recency_days is null'
                 """)
 
         @OptionGroup var global: GlobalOptions

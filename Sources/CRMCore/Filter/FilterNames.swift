@@ -1,0 +1,70 @@
+/// Resolves the names of a `--where` expression to per-customer values: profile fields and
+/// custom fields by name, `segment.NAME` (the current segment) and `score.NAME` (the latest
+/// value). New prefixes (tags) are one case in `resolve(_:column:)`.
+struct FilterNames {
+    let profiles: ProfileTable
+    let database: CRMDatabase
+    let catalog: PluginCatalog
+    private let fields: [String: ProfileField]
+
+    init(profiles: ProfileTable, database: CRMDatabase, catalog: PluginCatalog) {
+        self.profiles = profiles
+        self.database = database
+        self.catalog = catalog
+        fields = Dictionary(ProfileField.all(for: profiles).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Every name the expression uses, resolved.
+    func resolve(_ expression: FilterExpression) throws -> [String: (Int) -> ProfileValue] {
+        var resolved: [String: (Int) -> ProfileValue] = [:]
+        for (name, column) in Self.names(in: expression) where resolved[name] == nil {
+            resolved[name] = try resolve(name, column: column)
+        }
+        return resolved
+    }
+
+    private func resolve(_ name: String, column: Int) throws -> (Int) -> ProfileValue {
+        let parts = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 1 {
+            guard let field = fields[name] else { throw unknown("field", name, column: column, known: Array(fields.keys).sorted()) }
+            let profiles = profiles
+            return { field.read(profiles, $0) }
+        }
+        switch parts[0] {
+        case "segment":
+            let known = Set(catalog.segmentations.map(\.segmentation.name) + (try database.segmentSizes().map(\.segmentation))).sorted()
+            guard known.contains(parts[1]) else { throw unknown("segmentation", parts[1], column: column + 8, known: known) }
+            let segments = Dictionary(uniqueKeysWithValues: try database.members(segmentation: parts[1]).map { ($0.customerID, $0.segment) })
+            let ids = profiles.ids
+            return { segments[ids[$0]].map(ProfileValue.text) ?? .missing }
+        case "score":
+            let known = Set(catalog.plugins.flatMap { $0.definition.scores.map(\.name) } + (try database.scoreNames())).sorted()
+            guard known.contains(parts[1]) else { throw unknown("score", parts[1], column: column + 6, known: known) }
+            let scores = Dictionary(uniqueKeysWithValues: try database.topScores(parts[1], limit: Int.max).map { ($0.customerID, $0.value) })
+            let ids = profiles.ids
+            return { scores[ids[$0]].map(ProfileValue.number) ?? .missing }
+        case "tag":
+            throw FilterError(column: column, message: "tags cannot be filtered on yet: this crm has no tags")
+        default:
+            throw FilterError(column: column, message: "'\(parts[0]).' is not a prefix (use segment.NAME or score.NAME)")
+        }
+    }
+
+    private func unknown(_ kind: String, _ name: String, column: Int, known: [String]) -> FilterError {
+        FilterError(column: column, message: NameSuggestion.unknown(kind, name, known: known).description)
+    }
+
+    /// The names in `expression` with the column of their first use.
+    static func names(in expression: FilterExpression) -> [(String, Int)] {
+        func operand(_ value: FilterOperand) -> [(String, Int)] {
+            if case .name(let name, let column) = value { return [(name, column)] }
+            return []
+        }
+        switch expression {
+        case .and(let left, let right), .or(let left, let right): return names(in: left) + names(in: right)
+        case .not(let inner): return names(in: inner)
+        case .compare(let left, _, let right, _), .contains(let left, let right, _, _): return operand(left) + operand(right)
+        case .isNull(let value, _), .inList(let value, _, _, _), .truth(let value): return operand(value)
+        }
+    }
+}
