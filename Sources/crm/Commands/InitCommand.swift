@@ -26,7 +26,7 @@ struct InitCommand: ParsableCommand {
         let path = global.databasePath
         let existed = FileManager.default.fileExists(atPath: path)
         do {
-            let database = try CRMDatabase(path: path)
+            let database = try CRMDatabase(path: path, adopt: true)
             try database.setCurrency(currency)
         } catch {
             if !existed {
