@@ -44,7 +44,7 @@ struct DatabaseIdentityTests {
 
     @Test("several openers of a database that needs migrations do not race: each waits, then finds the work done")
     func concurrentMigration() throws {
-        for _ in 0..<4 {
+        for _ in 0..<8 {
             let sandbox = try Sandbox()
             let path = sandbox.path("old.sqlite")
             let old = try DatabaseQueue(path: path)

@@ -12,10 +12,12 @@ enum DatabaseIdentity {
     /// Checks the file at `path` without changing it: a database crm did not create is refused
     /// (unless `adopt`, for `crm init`, and it carries no other application's id), and so is one
     /// with migrations this crm does not know. A file with no tables is fine.
-    static func check(path: String, adopt: Bool) throws {
+    static func check(path: String, adopt: Bool, busyMode: Database.BusyMode) throws {
         guard FileManager.default.fileExists(atPath: path) else { return }
         var configuration = Configuration()
         configuration.readonly = true
+        // Another process closing its last connection checkpoints the log meanwhile: wait for it.
+        configuration.busyMode = busyMode
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
         try queue.read { db in
@@ -55,7 +57,7 @@ enum DatabaseIdentity {
             guard errno == EINTR else { throw CRMError.file(path: path, message: "cannot lock the database to open it") }
         }
         defer { flock(descriptor, LOCK_UN) }
-        try check(path: path, adopt: adopt)
+        try check(path: path, adopt: adopt, busyMode: configuration.busyMode)
         let pool = try DatabasePool(path: path, configuration: configuration)
         let migrator = Schema.migrator
         if try pool.read({ db in try migrator.hasCompletedMigrations(db) }) { return pool }
