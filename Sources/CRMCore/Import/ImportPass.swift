@@ -28,15 +28,15 @@ struct ImportPass {
 
     init(kind: RecordKind, path: String, options: ImportOptions, customFields: [CustomField] = []) throws {
         self.kind = kind
-        self.path = path
+        self.path = options.displayName ?? path
         self.options = options
         self.customFields = kind == .customers ? customFields : []
         do {
             reader = try CSVReader(path: path)
         } catch {
-            if case .cannotOpen = error.kind { throw CRMError.file(path: path, message: error.reason) }
+            if case .cannotOpen = error.kind { throw CRMError.file(path: self.path, message: error.reason) }
             throw CRMError.importRejected(ImportFailure(
-                file: path, problems: [ImportProblem(file: path, line: max(error.line, 1), reason: error.reason)],
+                file: self.path, problems: [ImportProblem(file: self.path, line: max(error.line, 1), reason: error.reason)],
                 stoppedEarly: false))
         }
     }
