@@ -19,6 +19,16 @@ enum JSONValue {
     static func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
     static func count(_ value: Int) -> JSONValue { .integer(Int64(value)) }
 
+    /// A custom field's value as its declared type: integers and decimals as numbers, booleans
+    /// as booleans. A value stored before the field's type changed may not fit: it stays text.
+    static func field(_ text: String, type: FieldType?) -> JSONValue {
+        switch type {
+        case .integer?, .decimal?: return decimalOrText(text)
+        case .boolean?: return text == "true" || text == "false" ? .boolean(text == "true") : .string(text)
+        default: return .string(text)
+        }
+    }
+
     /// A decimal number when `text` is one in crm's grammar (`-?digits[.digits]`), else a string.
     static func decimalOrText(_ text: String) -> JSONValue {
         let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)

@@ -50,6 +50,11 @@ struct OutputFormatTests {
         let customer = try crm.run("customer", "show", "2", "--format", "json").stdout
         #expect(customer.contains("\"monetary\": 352.00"))
         #expect(customer.contains("\"currency\": \"USD\""))
+        #expect(try crm.run("field", "compute", "typical_days_between_orders", "--as-of", "2025-01-01").status == 0)
+        let field = try crm.run("field", "get", "1", "typical_days_between_orders", "--format", "json").stdout
+        #expect(field.contains("\"value\": 106.020836,"), "a decimal field is a number: \(field)")
+        let shown = try #require(try Self.json(try crm.run("customer", "show", "1", "--format", "json").stdout) as? [String: Any])
+        #expect((shown["fields"] as? [String: [String: Any]])?["typical_days_between_orders"]?["value"] as? Double == 106.020836)
         let list = try #require(try Self.json(try crm.run("segment", "list", "--format", "json").stdout) as? [[String: Any]])
         #expect(list.allSatisfy { $0["customers"] is Int && $0["segments"] is Int })
     }

@@ -71,11 +71,13 @@ struct CustomerCommand: ParsableCommand {
             else {
                 throw try database.unknownCustomer(id)
             }
-            let fields = try CustomFields(database: database, catalog: try global.loadPlugins(required: !(try database.fieldValues(customerID: id) ?? [:]).isEmpty)).get(customerID: id)
+            let catalog = try global.loadPlugins(required: !(try database.fieldValues(customerID: id) ?? [:]).isEmpty)
+            let fields = try CustomFields(database: database, catalog: catalog).get(customerID: id)
             let profile = CustomerProfileView(
                 customer: customer, activity: activity, currency: try database.currency(),
                 memberships: try database.memberships(customerID: id), scores: try database.scores(customerID: id),
-                fields: fields.filter { $0.source != .none })
+                fields: fields.filter { $0.source != .none },
+                fieldTypes: Dictionary(catalog.fields.map { ($0.name, $0.definition.type) }, uniquingKeysWith: { first, _ in first }))
             let output = Output(format: format)
             switch format {
             case .json:
@@ -95,6 +97,7 @@ struct CustomerProfileView {
     let memberships: [Membership]
     let scores: [ScoreValue]
     let fields: [FieldReading]
+    let fieldTypes: [String: FieldType]
 
     var rows: [(String, String?)] {
         attributes
@@ -137,7 +140,10 @@ struct CustomerProfileView {
         result["scores"] = .object(scores.map { score in
             (score.score, .object([("value", .number(score.value)), ("explanation", .text(score.explanation))]))
         })
-        result["fields"] = .object(fields.map { ($0.name, .object([("value", .text($0.value)), ("source", .string($0.source.rawValue))])) })
+        result["fields"] = .object(fields.map { field in
+            let value = field.value.map { JSONValue.field($0, type: fieldTypes[field.name]) } ?? .null
+            return (field.name, .object([("value", value), ("source", .string(field.source.rawValue))]))
+        })
         return .object(result.sorted { $0.key < $1.key })
     }
 }

@@ -41,12 +41,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     static func jsonType(_ type: FieldType) -> (String) -> JSONValue {
-        switch type {
-        // A value stored before the field's type changed may not fit it: then it stays text.
-        case .integer, .decimal: return JSONValue.decimalOrText
-        case .boolean: return { $0 == "true" || $0 == "false" ? .boolean($0 == "true") : .string($0) }
-        case .string, .date, .enumeration: return JSONValue.string
-        }
+        { JSONValue.field($0, type: type) }
     }
 
     @Flag(help: "Customers: also write computed fields (a file with them cannot be imported back: computed fields are not imported).")

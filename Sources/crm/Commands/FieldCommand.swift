@@ -45,10 +45,16 @@ struct FieldCommand: ParsableCommand {
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
-            let readings = try CustomFields(database: try global.openDatabase(), catalog: try global.loadPlugins())
-                .get(customerID: customer, name: name)
+            let catalog = try global.loadPlugins()
+            let readings = try CustomFields(database: try global.openDatabase(), catalog: catalog).get(customerID: customer, name: name)
             try Output(format: format).print(
-                columns: ["field", "value", "source"], rows: readings.map { [$0.name, $0.value, $0.source.rawValue] })
+                columns: ["field", "value", "source"],
+                values: readings.map { reading in
+                    [
+                        .string(reading.name), reading.value.map { JSONValue.field($0, type: catalog.field(named: reading.name)?.definition.type) } ?? .null,
+                        .string(reading.source.rawValue),
+                    ]
+                })
         }
     }
 
