@@ -41,7 +41,7 @@ struct CRMProcess {
     }
 
     /// Starts `crm` with `arguments` without waiting for it.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    func start(_ arguments: [String], environment: [String: String] = [:], input: Pipe? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
@@ -52,6 +52,7 @@ struct CRMProcess {
         process.environment = env
         let out = Pipe()
         let err = Pipe()
+        if let input { process.standardInput = input }
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -67,6 +68,10 @@ struct CRMProcess {
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let (process, out, err) = try start(arguments, environment: environment)
+        return Self.finish(process, out, err)
+    }
+
+    private static func finish(_ process: Process, _ out: Pipe, _ err: Pipe) -> Result {
         // Read before waiting so a full pipe cannot block the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
@@ -78,29 +83,12 @@ struct CRMProcess {
 
     /// Runs `crm` with `arguments`, `input` on its standard input.
     func run(_ arguments: [String], input: Data) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var env = ProcessInfo.processInfo.environment
-        env["CRM_DB"] = nil
-        process.environment = env
         let stdin = Pipe()
-        let out = Pipe()
-        let err = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let (process, out, err) = try start(arguments, input: stdin)
         // Small inputs fit the pipe buffer; closing it ends the child's input.
         stdin.fileHandleForWriting.write(input)
         try stdin.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        return Self.finish(process, out, err)
     }
 
     /// The shared fixtures, copied into the CRMCore test target.

@@ -32,13 +32,13 @@ struct FilterNames {
         }
         switch parts[0] {
         case "segment":
-            let known = Set(catalog.segmentations.map(\.segmentation.name) + (try database.segmentSizes().map(\.segmentation))).sorted()
+            let known = try catalog.segmentationNames(storedIn: database)
             guard known.contains(parts[1]) else { throw unknown("segmentation", parts[1], column: column + 8, known: known) }
             let segments = Dictionary(uniqueKeysWithValues: try database.members(segmentation: parts[1]).map { ($0.customerID, $0.segment) })
             let ids = profiles.ids
             return { segments[ids[$0]].map(ProfileValue.text) ?? .missing }
         case "score":
-            let known = Set(catalog.plugins.flatMap { $0.definition.scores.map(\.name) } + (try database.scoreNames())).sorted()
+            let known = try catalog.scoreNames(storedIn: database)
             guard known.contains(parts[1]) else { throw unknown("score", parts[1], column: column + 6, known: known) }
             let scores = Dictionary(uniqueKeysWithValues: try database.topScores(parts[1], limit: Int.max).map { ($0.customerID, $0.value) })
             let ids = profiles.ids

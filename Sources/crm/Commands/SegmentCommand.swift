@@ -157,7 +157,7 @@ struct SegmentCommand: ParsableCommand {
             // Names come from the plugins and from what is stored (a plugin may be gone).
             let catalog = try global.loadPlugins(required: false)
             let sizes = try database.segmentSizes()
-            let segmentations = Swift.Set(catalog.segmentations.map(\.segmentation.name) + sizes.map(\.segmentation)).sorted()
+            let segmentations = try catalog.segmentationNames(storedIn: database)
             guard segmentations.contains(name) else { throw NameSuggestion.unknown("segmentation", name, known: segmentations) }
             if let segment {
                 var segments = catalog.segmentation(named: name)?.segmentation.segments ?? []
