@@ -57,7 +57,8 @@ struct FilterEvaluator {
         case .not(let inner):
             return try truth(inner, customer).map { !$0 }
         case .compare(let left, let symbol, let right, let column):
-            let a = value(left, customer), b = value(right, customer)
+            let a = value(left, customer)
+            let b = value(right, customer)
             if a == .missing || b == .missing { return nil }
             let order = try Self.order(a, b, column: column, equalityOnly: symbol == "=" || symbol == "!=")
             switch symbol {
@@ -79,7 +80,8 @@ struct FilterEvaluator {
             }
             return found != negated
         case .contains(let left, let right, let negated, let column):
-            let a = value(left, customer), b = value(right, customer)
+            let a = value(left, customer)
+            let b = value(right, customer)
             if a == .missing || b == .missing { return nil }
             guard case .text(let haystack) = a, case .text(let needle) = b else {
                 throw FilterError(column: column, message: "contains needs text on both sides, got \(Self.kind(a)) and \(Self.kind(b))")
