@@ -76,6 +76,9 @@ struct PluginLoadingCommandTests {
         let env = try crm.run(["customer", "list"], environment: ["CRM_PLUGINS": "gone"])
         #expect(env.status == 1)
         #expect(env.stderr.contains("gone: no such plugin folder ($CRM_PLUGINS)"))
+        let demo = try crm.run("demo", "--examples", SegmentCommandTests.repository + "/examples")
+        #expect(demo.status == 1)
+        #expect(demo.stderr.contains("plugins: no such plugin folder; the demo runs the plugins in it"), "\(demo.stderr)")
         // Without plugins and without custom-field values, customers still export.
         #expect(try crm.run("export", "customers").status == 0)
         try FileManager.default.copyItem(atPath: SegmentCommandTests.repository + "/plugins", toPath: crm.path("plugins"))

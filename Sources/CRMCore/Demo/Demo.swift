@@ -29,12 +29,15 @@ public enum Demo {
         for file in files where !FileManager.default.fileExists(atPath: file.path) {
             throw CRMError.file(path: file.path, message: "missing; the demo reads the example data from \(examples)/ (pass --examples DIR)")
         }
+        let catalog = PluginCatalog.load(directories: pluginDirectories)
+        if let missing = catalog.unreadableDirectories.first {
+            throw CRMError.notFound("\(missing): no such plugin folder; the demo runs the plugins in it (pass --plugins DIR)")
+        }
         try removePreviousDemo(at: databasePath)
         let database = try CRMDatabase(path: databasePath)
         try database.markAsDemo()
         let importer = Importer(database: database)
         let imports = try files.map { try importer.importFile($0.kind, path: $0.path) }
-        let catalog = PluginCatalog.load(directories: pluginDirectories)
         let segmentations = try SegmentationEngine(database: database, catalog: catalog).run([], asOf: asOf)
         let scores = try ScoreEngine(database: database, catalog: catalog).run([], asOf: asOf)
         let summary = try database.summary()
