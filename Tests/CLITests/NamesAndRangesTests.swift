@@ -54,6 +54,12 @@ struct NamesAndRangesTests {
                 #expect(result.stderr.contains("--limit must be a whole number of at least 1, got \(limit)"), "\(result.stderr)")
             }
         }
+        let runs = try crm.run("runs", "--limit", "0")
+        #expect(runs.status == 64)
+        #expect(runs.stderr.contains("--limit must be a whole number of at least 1, got 0"))
+        let generate = try crm.run("generate", "--customers", "-5", "--out", "data")
+        #expect(generate.status == 64)
+        #expect(generate.stderr.contains("--customers must be 0 or more, got -5"), "\(generate.stderr)")
         let two = try crm.run("segment", "members", "rfm", "--limit", "2", "--format", "csv")
         #expect(two.stdout.split(separator: "\n").map { $0.prefix(2) } == ["cu", "1,", "2,"])
     }
