@@ -99,6 +99,11 @@ struct PluginLoadingCommandTests {
         #expect(run.stdout.contains("rfm (rfm 1.1.0) as of 2025-01-01T00:00:00Z: 20 customers, 20 changed"))
         #expect(run.stderr.contains("warning: plugin not loaded: plugins/broken.lua:1:"), "\(run.stderr)")
         #expect(try crm.run("segment", "run", "rfm", "--as-of", "2025-01-01").status == 0, "a named run does not need the broken plugin")
+        try FileManager.default.copyItem(
+            atPath: SegmentCommandTests.repository + "/examples/plugins/churn_risk.lua", toPath: crm.path("plugins/churn_risk.lua"))
+        let scores = try crm.run("score", "run", "--as-of", "2025-01-01")
+        #expect(scores.status == 1)
+        #expect(scores.stdout.contains("churn_risk (churn_risk 0.1.0): 20 customers"), "\(scores.stdout)")
         let list = try crm.run("plugin", "list", "--format", "csv")
         #expect(list.status == 1)
         #expect(list.stdout.contains("plugins/broken.lua,,failed,"))
