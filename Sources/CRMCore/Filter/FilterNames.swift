@@ -32,14 +32,20 @@ struct FilterNames {
         }
         switch parts[0] {
         case "segment":
-            let known = try catalog.segmentationNames(storedIn: database)
-            guard known.contains(parts[1]) else { throw unknown("segmentation", parts[1], column: column + 8, known: known) }
+            do {
+                try catalog.requireSegmentation(parts[1], storedIn: database)
+            } catch let error as CRMError {
+                throw FilterError(column: column + 8, message: error.description)
+            }
             let segments = Dictionary(uniqueKeysWithValues: try database.members(segmentation: parts[1]).map { ($0.customerID, $0.segment) })
             let ids = profiles.ids
             return { segments[ids[$0]].map(ProfileValue.text) ?? .missing }
         case "score":
-            let known = try catalog.scoreNames(storedIn: database)
-            guard known.contains(parts[1]) else { throw unknown("score", parts[1], column: column + 6, known: known) }
+            do {
+                try catalog.requireScore(parts[1], storedIn: database)
+            } catch let error as CRMError {
+                throw FilterError(column: column + 6, message: error.description)
+            }
             let scores = Dictionary(uniqueKeysWithValues: try database.topScores(parts[1], limit: Int.max).map { ($0.customerID, $0.value) })
             let ids = profiles.ids
             return { scores[ids[$0]].map(ProfileValue.number) ?? .missing }

@@ -58,8 +58,7 @@ struct ScoreCommand: ParsableCommand {
         func run() throws {
             let database = try global.openDatabase()
             let catalog = try global.loadPlugins(required: false)
-            let known = try catalog.scoreNames(storedIn: database)
-            guard known.contains(name) else { throw NameSuggestion.unknown("score", name, known: known) }
+            try catalog.requireScore(name, storedIn: database)
             let values = try database.topScores(name, limit: limit)
             if values.isEmpty { Progress.warn("no values for score '\(name)' yet; run `crm score run \(name)` first") }
             try Output(format: format).print(

@@ -156,12 +156,12 @@ struct SegmentCommand: ParsableCommand {
             let database = try global.openDatabase()
             // Names come from the plugins and from what is stored (a plugin may be gone).
             let catalog = try global.loadPlugins(required: false)
-            let sizes = try database.segmentSizes()
-            let segmentations = try catalog.segmentationNames(storedIn: database)
-            guard segmentations.contains(name) else { throw NameSuggestion.unknown("segmentation", name, known: segmentations) }
-            if let segment {
-                var segments = catalog.segmentation(named: name)?.segmentation.segments ?? []
-                segments += sizes.filter { $0.segmentation == name && !segments.contains($0.segment) }.map(\.segment)
+            // The stored names (a scan of the memberships) are read only when the plugins do not declare the name.
+            let declared = catalog.segmentation(named: name)?.segmentation.segments
+            if declared == nil { try catalog.requireSegmentation(name, storedIn: database) }
+            if let segment, declared?.contains(segment) != true {
+                var segments = declared ?? []
+                segments += try database.segmentSizes().filter { $0.segmentation == name && !segments.contains($0.segment) }.map(\.segment)
                 guard segments.contains(segment) else {
                     throw NameSuggestion.unknown("segment", segment, known: segments, context: " in segmentation '\(name)'")
                 }
