@@ -112,6 +112,11 @@ extension CRMDatabase {
         }
     }
 
+    /// Whether any customer has a stored custom field value.
+    public func hasFieldValues() throws -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customer_fields)") ?? false }
+    }
+
     /// How many customers have a stored value, per field name (including fields no plugin declares now).
     public func fieldCounts() throws -> [String: Int] {
         try read { db in

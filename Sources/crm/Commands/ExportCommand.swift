@@ -51,7 +51,7 @@ struct ExportCommand: ParsableCommand {
         let database = try global.openDatabase()
         // Without the plugins the custom-field columns would silently go missing.
         let customFields = kind == .customers
-            ? try global.loadPlugins(required: try !database.fieldCounts().isEmpty).fields.filter { computed || !$0.definition.isComputed } : []
+            ? try global.loadPlugins(required: try database.hasFieldValues()).fields.filter { computed || !$0.definition.isComputed } : []
         let fields = customFields.map(\.name)
         let columns = kind.columns + fields
         switch format {
