@@ -9,7 +9,7 @@
 ---@field name string                 unique plugin name: lower case letters, digits, _ (e.g. "vip")
 ---@field version string              version of the plugin, e.g. "1.2.0"; recorded with every run
 ---@field description string          one line shown by `crm plugin list`
----@field params? table<string, number|string|boolean>  defaults; `crm plugin set NAME KEY VALUE` overrides them per database
+---@field params? table<string, number|string|boolean|{ default: any, type: "integer"|"number"|"string"|"boolean", description?: string }>  defaults (a plain number is a number, not an integer); `crm plugin set NAME KEY VALUE` overrides them per database
 ---@field permissions? ("tasks"|"tags"|"messages"|"fields")[]  effects the plugin's actions may return; reading profiles needs none
 ---@field segmentations? table<string, crm.Segmentation>  segmentation name -> definition (names are global across plugins)
 ---@field scores? table<string, crm.Score>  score name -> definition
@@ -65,7 +65,8 @@
 ---@field stats? string[]
 ---@field frequencies? table<string, crm.Frequencies>
 ---@field compute fun(c: crm.Customer, p: crm.Params): number, string?  returns the value and why
----@field decay? { half_life_days: number, by: string }  value * 0.5 ^ (c[by] / half_life_days), e.g. by = "days_since_last_interaction"
+---@field decay? { half_life_days: number, by: string, when_missing?: "decayed"|"kept" }  value * 0.5 ^ (c[by] / half_life_days), e.g. by = "days_since_last_interaction"; nil c[by]: 0 ("decayed", the default) or the value ("kept")
+---@field decimals? integer  round the stored value to this many decimal places (0..15)
 ---@field examples? { customer: table<string, any>, params?: table<string, any>, score: number }[]
 
 ---A custom field on the customer record, without a schema migration. Values come from an

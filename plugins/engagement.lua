@@ -38,6 +38,13 @@ return {
         end
         return "Silent", "no interactions"
       end,
+      examples = {
+        { customer = { email_click_90d = 3, inquiry_90d = 1, interactions_30d = 2 }, segment = "Active" },
+        { customer = { email_click_90d = 5, interactions_30d = 0 }, segment = "Potential Interest" },
+        { customer = { inquiry_90d = 1 }, segment = "Potential Interest" },
+        { customer = { email_open_90d = 2, days_since_last_interaction = 40 }, segment = "Silent" },
+        { customer = { }, segment = "Silent" },
+      },
     },
   },
 }

@@ -37,6 +37,18 @@ return {
         if score >= p.threshold then return "Lookalike", why end
         return "Unlike", why
       end,
+      examples = {
+        { customer = { order_count = 3 }, segment = "Customer" },
+        { customer = { industry = "Retail", company_size = "1000+" },
+          params = { frequencies = { top = { industry = { Retail = 0.5 }, company_size = { ["1000+"] = 0.4 }, city = {} } } },
+          segment = "Lookalike" },
+        { customer = { industry = "Retail", interactions_90d = 2 },
+          params = { frequencies = { top = { industry = { Retail = 0.2 }, company_size = {}, city = {} } } },
+          segment = "Lookalike" },
+        { customer = { industry = "Mining" },
+          params = { frequencies = { top = { industry = { Retail = 0.5 }, company_size = {}, city = {} } } },
+          segment = "Unlike" },
+      },
     },
   },
 }

@@ -17,6 +17,7 @@ struct CRM: ParsableCommand {
               crm customer show 42
             or run `crm demo` to see all of it on the example data.
             """,
+        version: CRMVersion.current,
         subcommands: [
             InitCommand.self, ImportCommand.self, ExportCommand.self, CustomerCommand.self, RunsCommand.self,
             PluginCommand.self, SegmentCommand.self, ScoreCommand.self, TaskCommand.self, OutboxCommand.self, FieldCommand.self,

@@ -5,27 +5,28 @@ import Foundation
 struct Output {
     let format: OutputFormat
 
+    /// Prints text cells (nil is an empty cell, `null` in JSON).
     func print(columns: [String], rows: [[String?]]) throws {
+        try print(columns: columns, values: rows.map { $0.map(JSONValue.text) })
+    }
+
+    /// Prints typed cells: a header row in table and CSV, an array of objects (`[]` when empty) in JSON.
+    func print(columns: [String], values rows: [[JSONValue]]) throws {
         switch format {
         case .table:
-            printTable(columns: columns, rows: rows)
+            printTable(columns: columns, rows: rows.map { $0.map(\.cellText) })
         case .csv:
             let writer = CSVWriter.standardOutput()
             try writer.write(row: columns)
-            for row in rows { try writer.write(row: row.map { $0 ?? "" }) }
+            for row in rows { try writer.write(row: row.map(\.cellText)) }
             try writer.close()
         case .json:
-            let objects = rows.map { row in
-                Dictionary(uniqueKeysWithValues: zip(columns, row.map { $0.map { $0 as Any } ?? NSNull() }))
-            }
-            try printJSON(objects)
+            printJSON(.array(rows.map { row in .object(Array(zip(columns, row))) }))
         }
     }
 
-    func printJSON(_ object: Any) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+    func printJSON(_ value: JSONValue) {
+        FileHandle.standardOutput.write(Data((value.json() + "\n").utf8))
     }
 
     private func printTable(columns: [String], rows: [[String?]]) {

@@ -41,7 +41,7 @@ struct CRMProcess {
     }
 
     /// Starts `crm` with `arguments` without waiting for it.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    func start(_ arguments: [String], environment: [String: String] = [:], input: Pipe? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
@@ -53,6 +53,7 @@ struct CRMProcess {
         process.environment = env
         let out = Pipe()
         let err = Pipe()
+        if let input { process.standardInput = input }
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -68,6 +69,10 @@ struct CRMProcess {
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let (process, out, err) = try start(arguments, environment: environment)
+        return Self.finish(process, out, err)
+    }
+
+    private static func finish(_ process: Process, _ out: Pipe, _ err: Pipe) -> Result {
         // Read before waiting so a full pipe cannot block the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
@@ -75,6 +80,16 @@ struct CRMProcess {
         return Result(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Runs `crm` with `arguments`, `input` on its standard input.
+    func run(_ arguments: [String], input: Data) throws -> Result {
+        let stdin = Pipe()
+        let (process, out, err) = try start(arguments, input: stdin)
+        // Small inputs fit the pipe buffer; closing it ends the child's input.
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        return Self.finish(process, out, err)
     }
 
     /// The shared fixtures, copied into the CRMCore test target.

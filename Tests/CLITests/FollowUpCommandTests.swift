@@ -15,9 +15,9 @@ struct FollowUpCommandTests {
         let tasks = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         #expect(!tasks.isEmpty && tasks.allSatisfy { $0["owner"] as? String == "sales-team" && $0["status"] as? String == "open" })
         let first = try #require(tasks.first)
-        let id = try #require(first["id"] as? String)
+        let id = String(try #require(first["id"] as? Int))
         let customer = try #require(first["customer_id"] as? String)
-        #expect(try crm.run("customer", "show", customer, "--db", db).stdout.contains("task \(id)"))
+        #expect(try crm.run("customer", "show", customer, "--db", db, "--plugins", Self.repository + "/plugins").stdout.contains("task \(id)"))
         let done = try crm.run("task", "done", id, "--note", "called, all good", "--db", db)
         #expect(done.status == 0 && done.stdout.contains("task \(id) done"))
         let shown = try crm.run("task", "show", id, "--db", db).stdout
@@ -44,6 +44,10 @@ struct FollowUpCommandTests {
         let one = try crm.run("customer", "show", "1", "--format", "json", "--db", db).stdout
         let tags = (try JSONSerialization.jsonObject(with: Data(one.utf8)) as? [String: Any])?["tags"] as? [String]
         #expect(tags == ["gold", "newsletter"])
+        let tagged = try crm.run(["customer", "list", "--where", "tag.newsletter and not tag.win-back", "--format", "csv", "--db", db] + plugins)
+        #expect(tagged.stdout.split(separator: "\n").map { $0.split(separator: ",").first.map(String.init) ?? "" } == ["id", "1"], "\(tagged.stdout)\(tagged.stderr)")
+        let winBack = try crm.run(["customer", "list", "--where", "tag.win-back", "--format", "csv", "--db", db] + plugins).stdout
+        #expect(winBack.split(separator: "\n").count - 1 == exported.split(separator: "\n").filter { $0.contains("win-back") }.count)
         let bad = try crm.write("bad.csv", "id,tags\n1,\"a,,b\"\n2,\" spaced\"\n")
         let refused = try crm.run(["import", "customers", bad, "--db", db] + plugins)
         #expect(refused.status != 0)

@@ -108,7 +108,7 @@ struct FollowUpProcessTests {
         let list = try crm.run("outbox", "list", "--status", "failed", "--format", "json", "--db", db).stdout
         let messages = try #require(try JSONSerialization.jsonObject(with: Data(list.utf8)) as? [[String: Any]])
         #expect(messages.count == 5)
-        #expect(messages.allSatisfy { ($0["attempts"] as? String) == "1" && ($0["last_error"] as? String)?.contains("smtp down") == true })
+        #expect(messages.allSatisfy { ($0["attempts"] as? Int) == 1 && ($0["last_error"] as? String)?.contains("smtp down") == true })
         #expect(messages.allSatisfy { ($0["next_attempt_at"] as? String) == "2025-01-01T10:01:00Z" })
         // Before the backoff ends nothing failed is tried again; after it, every message is delivered once.
         let out = crm.path("delivered.jsonl")

@@ -20,7 +20,10 @@ struct BadInputImportTests {
     static func importOrders(_ body: String, options: ImportOptions = ImportOptions()) throws -> Attempt {
         let sandbox = try Sandbox()
         let database = try Fixture.trickyDatabase(in: sandbox)
+        // A stored custom field value, so the snapshot would see a failed import touch one.
+        try database.setFieldValue(customerID: "1", field: "tier", json: "\"gold\"")
         let before = try snapshot(database)
+        #expect(before.contains { $0.hasPrefix("field|") } && before.contains { $0.hasPrefix("activity|") } && before.contains { $0.hasPrefix("run|") })
         let path = try sandbox.file("orders.csv", ordersHeader + body)
         var problems: [ImportProblem] = []
         do {

@@ -90,6 +90,19 @@ struct BuiltInPluginTests {
         #expect(members["16"]?.segment == "Prospect")
     }
 
+    @Test("vip: a top spender who is also loyal becomes VIP")
+    func vipReached() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let catalog = PluginCatalog.load(directories: [Plugins.builtIn])
+        // Customer 2 (value A, 2 orders since 2021) is loyal once two orders are enough.
+        try PluginParameters.set(try #require(catalog.plugin(named: "vip")), key: "loyal_orders", text: "2", in: database)
+        _ = try SegmentationEngine(database: database, catalog: catalog).run(["vip"], asOf: Plugins.asOf)
+        let vips = try database.members(segmentation: "vip", segment: "VIP")
+        #expect(vips.map(\.customerID).contains("2"))
+        #expect(vips.first { $0.customerID == "2" }?.reason == "value A, loyalty A, potential B")
+    }
+
     @Test("purchase cycle: rhythm, overdue and preferred categories")
     func purchaseCycle() throws {
         let sandbox = try Sandbox()
@@ -107,5 +120,20 @@ struct BuiltInPluginTests {
         #expect(members["1"]?.segment == "Customer")
         #expect(members["6"]?.segment == "Unlike")
         #expect(members["6"]?.reason == "resemblance 0.00")
+    }
+
+    @Test("lookalike: a prospect with the industry, size and city of a top buyer is a Lookalike")
+    func lookalikeReached() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        // Like customer 2, a top spender: 制造业, 1000+, 北京; no orders yet.
+        let extra = try sandbox.file("more.csv", "id,name,city,industry,company_size\n21,Li Lei,北京,制造业,1000+\n")
+        _ = try Importer(database: database).importFile(.customers, path: extra)
+        let catalog = PluginCatalog.load(directories: [Plugins.builtIn])
+        _ = try SegmentationEngine(database: database, catalog: catalog).run(["lookalike"], asOf: Plugins.asOf)
+        let lookalikes = try database.members(segmentation: "lookalike", segment: "Lookalike")
+        #expect(lookalikes.map(\.customerID) == ["21"])
+        #expect(lookalikes.first?.reason?.hasPrefix("resemblance 0.") == true)
+        #expect(lookalikes.first?.reason?.contains("industry 制造业 like") == true)
     }
 }

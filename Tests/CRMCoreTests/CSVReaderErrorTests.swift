@@ -126,7 +126,7 @@ struct CSVReaderErrorTests {
     func strictUTF8() throws {
         for bad: [UInt8] in [[0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF], [0xE2, 0x82]] {
             let reader = try CSVReader(bytes: Array("a\n".utf8) + bad + [0x0A], name: "test.csv")
-            #expect(throws: CSVError(path: "test.csv", line: 2, kind: .invalidUTF8, rawRecord: String(decoding: bad, as: UTF8.self))) {
+            #expect(throws: CSVError(path: "test.csv", line: 2, kind: .invalidUTF8, rawRecord: String(decoding: bad, as: UTF8.self), rawBytes: bad)) {
                 try reader.next()
             }
         }

@@ -73,11 +73,11 @@ struct FixtureImportTests {
     func reimportIsIdempotent() throws {
         let sandbox = try Sandbox()
         let database = try Fixture.trickyDatabase(in: sandbox)
-        let before = try snapshot(database)
+        let before = try records(database)
         let summary = try Importer(database: database).importFile(.orders, path: try Fixture.path("orders_tricky.csv"))
         #expect(summary.inserted == 0)
         #expect(summary.updated == 26)
-        #expect(try snapshot(database) == before)
+        #expect(try records(database) == before)
     }
 
     @Test("exported CSV imports into a fresh database as the same records")
@@ -93,8 +93,8 @@ struct FixtureImportTests {
             try writer.close()
             _ = try Importer(database: copy).importFile(kind, path: path)
         }
-        #expect(try snapshot(copy) == snapshot(original))
-        #expect(try snapshot(copy).count == 56)
+        #expect(try records(copy) == records(original))
+        #expect(try records(copy).count == 56)
     }
 
     @Test("orders find their customer whatever the id looks like: 7, 007, text, a huge number")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import CRMCore
@@ -49,11 +50,31 @@ enum Fixture {
     }
 }
 
-/// A fingerprint of every table a failed import must leave alone.
-func snapshot(_ database: CRMDatabase) throws -> [String] {
+/// The records of the three kinds, as exported.
+func records(_ database: CRMDatabase) throws -> [String] {
     var lines: [String] = []
     for kind in RecordKind.allCases {
         try database.exportRecords(kind) { values in lines.append(kind.rawValue + ":" + values.map { $0 ?? "∅" }.joined(separator: "|")) }
+    }
+    return lines
+}
+
+/// A fingerprint of every table a failed import must leave alone: the records, custom field
+/// values, activity digests and labels, memberships, and every run but the failed import's own
+/// record (written after its transaction rolled back, on purpose).
+func snapshot(_ database: CRMDatabase) throws -> [String] {
+    var lines = try records(database)
+    let queries = [
+        "SELECT 'field', customer_pk, field, value, run_id FROM customer_fields ORDER BY customer_pk, field",
+        "SELECT 'activity', customer_pk, hex(orders), hex(interactions) FROM customer_activity ORDER BY customer_pk",
+        "SELECT 'label', id, text FROM labels ORDER BY id",
+        "SELECT 'membership', segmentation, customer_pk, segment, since_run FROM memberships ORDER BY segmentation, customer_pk",
+        "SELECT 'run', id, kind, subject, outcome, rows_read, inserted, updated, rejected FROM runs WHERE outcome <> 'failed' ORDER BY id",
+    ]
+    try database.read { db in
+        for sql in queries {
+            lines += try Row.fetchAll(db, sql: sql).map { row in row.databaseValues.map { String.fromDatabaseValue($0) ?? $0.description }.joined(separator: "|") }
+        }
     }
     return lines
 }

@@ -75,7 +75,7 @@ struct JobPluginTests {
         #expect(problem.description.contains("broken.lua:5: \(item.keyPath): "))
     }
 
-    @Test("two jobs of one name in two plugins: the second file fails naming the first; the other plugin's jobs load")
+    @Test("two jobs of one name in two plugins: neither file loads, each names the other; the other plugin's jobs load")
     func duplicateNames() throws {
         let sandbox = try Sandbox()
         let folder = try Plugins.folder(in: sandbox, [
@@ -84,10 +84,11 @@ struct JobPluginTests {
             "c.lua": Self.plugin("c", jobs: #"    weekly = { schedule = "@weekly", run = function() end },"#),
         ])
         let catalog = PluginCatalog.load(directories: [folder])
-        #expect(catalog.jobs.map(\.name) == ["nightly", "weekly"])
-        let failure = try #require(catalog.failures.first)
-        #expect(failure.file.hasSuffix("b.lua"))
-        #expect(failure.description.contains("b.lua:5: jobs.nightly: job 'nightly' is already defined by"))
+        #expect(catalog.jobs.map(\.name) == ["weekly"])
+        #expect(catalog.failures.map { ($0.file as NSString).lastPathComponent }.sorted() == ["a.lua", "b.lua"])
+        let failure = try #require(catalog.failures.first { $0.file.hasSuffix("b.lua") })
+        #expect(failure.description.contains("job 'nightly' is also defined by"))
         #expect(failure.description.contains("a.lua"))
+        #expect(catalog.conflicts.map(\.description).first?.contains("job 'nightly' is defined by both") == true)
     }
 }

@@ -62,11 +62,27 @@ struct MoneyTests {
         #expect(reason("5.") == #""5." is not a decimal number (write digits after the dot or drop it)"#)
     }
 
-    @Test("more fractional digits than the scale are rejected, never rounded")
-    func tooManyDecimals() {
-        #expect(reason("1.234") == #""1.234" has more than 2 decimal places"#)
-        #expect(reason("1.230") == #""1.230" has more than 2 decimal places"#)
-        #expect(reason("1.5", scale: 0) == #""1.5" has more than 0 decimal places"#)
+    @Test("digits beyond the scale are rejected unless they are zeros (the value is then exact), never rounded")
+    func tooManyDecimals() throws {
+        #expect(reason("1.234") == #""1.234" has more than 2 decimal places, the currency's"#)
+        #expect(try Money.parseMinorUnits("1.230", scale: 2) == 123)
+        #expect(reason("1.5", scale: 0) == #""1.5" is not a whole amount: the currency's amounts have no decimal places"#)
+        #expect(try Money.parseMinorUnits("38.00", scale: 0) == 38)
+        #expect(reason("38.001", scale: 0) != nil)
+    }
+
+    @Test("currency codes are ISO 4217, in any case, with their decimals")
+    func currencies() throws {
+        #expect(try Currency(code: "eur") == Currency(code: "EUR"))
+        #expect(try Currency(code: "eur").code == "EUR")
+        #expect(try Currency(code: "JPY").scale == 0)
+        #expect(try Currency(code: "kwd").scale == 3)
+        #expect(try Currency(code: "CLF").scale == 4)
+        #expect(try Currency(code: "GBP").scale == 2)
+        for bad in ["XYZ", "XAU", "EURO", "€", ""] {
+            #expect(throws: CRMError.self, "\(bad)") { try Currency(code: bad) }
+        }
+        #expect(throws: CRMError.invalidArgument("\"XYZ\" is not an ISO 4217 currency code (e.g. USD, EUR, JPY, GBP)")) { try Currency(code: "XYZ") }
     }
 
     @Test("values beyond Int64 are rejected, the extremes are accepted")

@@ -35,12 +35,15 @@ public enum Demo {
         for file in files where !FileManager.default.fileExists(atPath: file.path) {
             throw CRMError.file(path: file.path, message: "missing; the demo reads the example data from \(examples)/ (pass --examples DIR)")
         }
+        let catalog = PluginCatalog.load(directories: pluginDirectories)
+        if let missing = catalog.unreadableDirectories.first {
+            throw CRMError.notFound("\(missing): no such plugin folder; the demo runs the plugins in it (pass --plugins DIR)")
+        }
         try removePreviousDemo(at: databasePath)
         let database = try CRMDatabase(path: databasePath)
         try database.markAsDemo()
         let importer = Importer(database: database)
         let imports = try files.map { try importer.importFile($0.kind, path: $0.path) }
-        let catalog = PluginCatalog.load(directories: pluginDirectories)
         var followUps: FollowUpSummary?
         let segmentations = try SegmentationEngine(database: database, catalog: catalog).run([], asOf: asOf) { progress in
             if case .followUps(let summary) = progress { followUps = summary }
@@ -75,7 +78,7 @@ public enum Demo {
             throw CRMError.invalidArgument(
                 "\(path) holds a database that the demo did not create; pass another --db for the demo")
         }
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+        for suffix in ["", "-wal", "-shm", "-lock"] where FileManager.default.fileExists(atPath: path + suffix) {
             try FileManager.default.removeItem(atPath: path + suffix)
         }
     }

@@ -55,7 +55,7 @@ public struct CustomFields {
     /// The customer's values of `name` (or of every declared and stored field).
     public func get(customerID: String, name: String? = nil) throws -> [FieldReading] {
         guard let stored = try database.fieldValues(customerID: customerID) else {
-            throw CRMError.notFound("no customer with id \"\(customerID)\"")
+            throw try database.unknownCustomer(customerID)
         }
         if let name, catalog.field(named: name) == nil, stored[name] == nil {
             throw unknownField(name)
@@ -154,7 +154,6 @@ public struct CustomFields {
     }
 
     private func unknownField(_ name: String) -> CRMError {
-        let known = catalog.fields.map(\.name)
-        return .notFound("no plugin declares a field '\(name)'" + (known.isEmpty ? "" : " (declared: \(known.joined(separator: ", ")))"))
+        NameSuggestion.unknown("field", name, known: catalog.fields.map(\.name), context: " in the loaded plugins")
     }
 }

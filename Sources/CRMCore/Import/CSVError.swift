@@ -39,14 +39,22 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The bad record's text as it appears in the file (without its line break), for a rejects
     /// file; empty for file-level problems.
     public let rawRecord: String
+    /// The bad record's bytes exactly (without its line break), kept for records that are not
+    /// UTF-8, whose `rawRecord` had to replace the bad bytes.
+    public let rawBytes: [UInt8]
 
     /// A located CSV problem.
-    public init(path: String, line: Int, kind: Kind, rawRecord: String = "") {
+    public init(path: String, line: Int, kind: Kind, rawRecord: String = "", rawBytes: [UInt8] = []) {
         self.path = path
         self.line = line
         self.kind = kind
         self.rawRecord = rawRecord
+        self.rawBytes = rawBytes
     }
+
+    /// Said once under a list of problems when some text was not UTF-8.
+    public static let encodingHint =
+        "The file is not UTF-8. If it came from Excel on Windows, convert it first: iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8.csv"
 
     /// True when the reader cannot go on after this error (nothing more will be read).
     public var isFatal: Bool {

@@ -140,7 +140,7 @@ public final class CSVReader {
         position = index
         if highBits & 0x80 != 0, let bad = UTF8Validation.firstInvalidOffset(data + recordStart, count: index - recordStart) {
             let badLine = recordLine + lineFeeds(from: recordStart, to: recordStart + bad)
-            throw CSVError(path: path, line: badLine, kind: .invalidUTF8, rawRecord: text(recordStart, index))
+            throw CSVError(path: path, line: badLine, kind: .invalidUTF8, rawRecord: text(recordStart, index), rawBytes: bytes(recordStart, index))
         }
         if expectedFields > 0, fields != expectedFields {
             throw CSVError(
@@ -215,10 +215,15 @@ public final class CSVReader {
 
     /// The file bytes `start ..< stop` as text for error messages, without a final line break.
     private func text(_ start: Int, _ stop: Int) -> String {
-        guard let data = file.bytes, stop > start else { return "" }
+        String(decoding: bytes(start, stop), as: UTF8.self)
+    }
+
+    /// The record's bytes from `start` to `stop` without the line break that ends it.
+    private func bytes(_ start: Int, _ stop: Int) -> [UInt8] {
+        guard let data = file.bytes, stop > start else { return [] }
         var last = stop
         while last > start, data[last - 1] == Self.lineFeed || data[last - 1] == Self.carriageReturn { last -= 1 }
-        return String(decoding: UnsafeBufferPointer(start: data + start, count: last - start), as: UTF8.self)
+        return Array(UnsafeBufferPointer(start: data + start, count: last - start))
     }
 
     private func growSpans() {

@@ -73,6 +73,19 @@ public final class CSVWriter {
         if buffer.count >= Self.bufferLimit { try flush() }
     }
 
+    /// Appends a record made of `fields` followed by `raw`, a record of another CSV file written
+    /// byte for byte (it is not quoted or re-encoded): how a rejects file keeps a record that is
+    /// not UTF-8 exactly as it was.
+    public func write(fields: [String], thenRaw raw: [UInt8]) throws(CSVError) {
+        for field in fields {
+            append(field)
+            buffer.append(0x2C)
+        }
+        buffer.append(contentsOf: raw)
+        buffer.append(0x0A)
+        if buffer.count >= Self.bufferLimit { try flush() }
+    }
+
     /// Writes out everything buffered so far.
     public func flush() throws(CSVError) {
         guard !buffer.isEmpty else { return }

@@ -66,8 +66,8 @@ struct FieldReader {
         }
     }
 
-    /// A decimal amount in minor units of `scale` digits; never negative.
-    mutating func money(_ column: String, scale: Int, required: Bool) -> Int64? {
+    /// A decimal amount in minor units of the currency; never negative.
+    mutating func money(_ column: String, currency: Currency, required: Bool) -> Int64? {
         guard let value = bytes(column) else { return nil }
         if value.isEmpty {
             if required {
@@ -77,14 +77,15 @@ struct FieldReader {
             return nil
         }
         do {
-            let minorUnits = try Money.parseMinorUnits(UnsafeRawBufferPointer(value), scale: scale)
+            let minorUnits = try Money.parseMinorUnits(UnsafeRawBufferPointer(value), scale: currency.scale)
             if minorUnits < 0 {
                 report(column, "\(ValueError.quoted(String(decoding: value, as: UTF8.self))) is negative; amounts are zero or more")
                 return nil
             }
             return minorUnits
         } catch {
-            report(column, error.description)
+            // Name the currency whose decimals the value exceeds.
+            report(column, error.description.replacingOccurrences(of: "the currency's", with: "\(currency.code)'s"))
             return nil
         }
     }

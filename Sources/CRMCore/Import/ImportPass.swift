@@ -30,21 +30,21 @@ struct ImportPass {
 
     init(kind: RecordKind, path: String, options: ImportOptions, customFields: [CustomField] = []) throws {
         self.kind = kind
-        self.path = path
+        self.path = options.displayName ?? path
         self.options = options
         self.customFields = kind == .customers ? customFields : []
         do {
             reader = try CSVReader(path: path)
         } catch {
-            if case .cannotOpen = error.kind { throw CRMError.file(path: path, message: error.reason) }
+            if case .cannotOpen = error.kind { throw CRMError.file(path: self.path, message: error.reason) }
             throw CRMError.importRejected(ImportFailure(
-                file: path, problems: [ImportProblem(file: path, line: max(error.line, 1), reason: error.reason)],
+                file: self.path, problems: [ImportProblem(file: self.path, line: max(error.line, 1), reason: error.reason)],
                 stoppedEarly: false))
         }
     }
 
     /// Reads the whole file, writing good records; returns how many rows were written.
-    mutating func run(_ db: Database, runID: Int64, scale: Int) throws -> Int {
+    mutating func run(_ db: Database, runID: Int64, currency: Currency) throws -> Int {
         try readHeader()
         fieldColumns = customFields.filter { positions[$0.name] != nil }
             .sorted { (positions[$0.name] ?? 0) < (positions[$1.name] ?? 0) }
@@ -55,7 +55,7 @@ struct ImportPass {
         case .orders:
             let directory = try CustomerDirectory(db)
             customers = directory
-            mapper = OrderMapper(customers: directory, scale: scale)
+            mapper = OrderMapper(customers: directory, currency: currency)
         case .interactions:
             let directory = try CustomerDirectory(db)
             customers = directory
@@ -181,7 +181,21 @@ struct ImportPass {
     private mutating func readHeader() throws {
         var headerProblems: [ImportProblem] = []
         let known = Set(kind.columns + customFields.map(\.name) + (kind == .customers ? ["tags"] : []))
-        for (index, name) in reader.header.names.enumerated() {
+        let names = reader.header.names
+        // A file from a spreadsheet set to another separator reads as one long column name.
+        if names.count == 1, let separator = [(";", "semicolons"), ("\t", "tabs")].first(where: { names[0].contains($0.0) }) {
+            throw CRMError.importRejected(ImportFailure(file: path, problems: [ImportProblem(
+                file: path, line: 1,
+                reason: "the header looks separated by \(separator.1), not commas; save the file as comma-separated CSV "
+                    + "(e.g. in a spreadsheet choose CSV with comma as the separator)")], stoppedEarly: false))
+        }
+        for (index, name) in names.enumerated() {
+            if let field = customFields.first(where: { $0.name == name }), field.definition.isComputed {
+                headerProblems.append(ImportProblem(
+                    file: path, line: 1,
+                    reason: "column '\(name)' is a computed field (plugin '\(field.plugin.name)' computes it; "
+                        + "`crm field compute \(name)` recomputes it); remove the column, it cannot be imported"))
+            }
             if positions[name] != nil {
                 headerProblems.append(ImportProblem(file: path, line: 1, reason: "column '\(name)' appears twice in the header"))
             } else if !known.contains(name) {

@@ -49,6 +49,9 @@ public struct ImportFailure: Equatable, Sendable, CustomStringConvertible {
                 + (stoppedEarly ? " (showing the first \(problems.count))" : "") + ":"
         ]
         lines += problems.map { "  \($0)" }
+        if problems.contains(where: { $0.reason.hasPrefix(CSVError(path: "", line: 0, kind: .invalidUTF8).reason) }) {
+            lines.append(CSVError.encodingHint)
+        }
         lines.append(
             canSkipInvalid
                 ? "Fix the file and import it again, or use --skip-invalid to import the good records and write the bad ones to a rejects file."

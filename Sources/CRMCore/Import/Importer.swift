@@ -12,6 +12,9 @@ public struct ImportOptions: Sendable {
     /// Called every `progressInterval` records with the number read so far.
     public var progress: (@Sendable (Int) -> Void)?
     public var progressInterval = 250_000
+    /// The name messages and the run log use instead of the path (e.g. `stdin` for a copy of
+    /// standard input).
+    public var displayName: String?
 
     public init() {}
 }
@@ -54,7 +57,8 @@ public struct Importer {
         let clock = ContinuousClock()
         let start = clock.now
         let startedAt = Timestamp.now()
-        let subject = "\(kind.rawValue) from \(path)"
+        let name = options.displayName ?? path
+        let subject = "\(kind.rawValue) from \(name)"
         var recordsRead = 0
         do {
             var pass = try ImportPass(kind: kind, path: path, options: options, customFields: customFields)
@@ -64,13 +68,13 @@ public struct Importer {
                 let before = try ImportStore.count(db, table: kind.table)
                 let written = try ImportStore.keepingActivityCurrent(db, kind: kind, touched: { pass.touchedCustomers }) {
                     try ImportStore.deferringIndex(db, table: kind.table) {
-                        try pass.run(db, runID: runID, scale: currency.scale)
+                        try pass.run(db, runID: runID, currency: currency)
                     }
                 }
                 recordsRead = pass.recordsRead
                 if !options.skipInvalid, !pass.problems.isEmpty {
                     throw CRMError.importRejected(
-                        ImportFailure(file: path, problems: pass.problems, stoppedEarly: pass.stoppedEarly))
+                        ImportFailure(file: name, problems: pass.problems, stoppedEarly: pass.stoppedEarly))
                 }
                 let inserted = try ImportStore.count(db, table: kind.table) - before
                 let rejectsPath = pass.problems.isEmpty ? nil : (options.rejectsPath ?? path + ".rejects.csv")
@@ -82,7 +86,7 @@ public struct Importer {
                         durationMS: duration.wholeMilliseconds, outcome: "succeeded", rowsRead: pass.recordsRead,
                         inserted: inserted, updated: written - inserted, rejected: pass.rejectedLines.count, error: nil))
                 return ImportSummary(
-                    kind: kind, file: path, runID: runID, recordsRead: pass.recordsRead, inserted: inserted,
+                    kind: kind, file: name, runID: runID, recordsRead: pass.recordsRead, inserted: inserted,
                     updated: written - inserted, rejected: pass.rejectedLines.count, rejectsPath: rejectsPath,
                     warnings: Array(pass.warnings.prefix(options.maxProblems)), warningCount: pass.warnings.count,
                     duration: duration)

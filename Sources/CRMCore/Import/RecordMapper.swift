@@ -66,7 +66,7 @@ struct OrderMapper: RecordMapper {
         "id", "customer_pk", "ordered_at", "product", "category", "quantity", "unit_price", "amount",
     ]
     let customers: CustomerDirectory
-    let scale: Int
+    let currency: Currency
 
     func map(_ reader: inout FieldReader, into upsert: BulkUpsert, warnings: inout [ImportProblem]) {
         if let id = reader.identifier("id") { upsert.appendText(id) } else { upsert.appendNull() }
@@ -75,8 +75,8 @@ struct OrderMapper: RecordMapper {
         appendOptionalText("product", from: reader, into: upsert)
         appendOptionalText("category", from: reader, into: upsert)
         appendOptional(reader.integer("quantity", minimum: 1, required: true), into: upsert)
-        appendOptional(reader.money("unit_price", scale: scale, required: true), into: upsert)
-        upsert.appendInteger(reader.money("amount", scale: scale, required: true) ?? 0)
+        appendOptional(reader.money("unit_price", currency: currency, required: true), into: upsert)
+        upsert.appendInteger(reader.money("amount", currency: currency, required: true) ?? 0)
     }
 }
 

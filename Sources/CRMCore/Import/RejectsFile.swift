@@ -2,7 +2,8 @@
 ///
 /// Columns: `line` (where the record starts in the input), `reason`, then the record's own
 /// fields exactly as read. A record the CSV reader could not split into fields (a stray quote,
-/// a wrong field count) keeps its raw text in the first field column.
+/// a wrong field count) keeps its raw text in the first field column. A record that is not
+/// UTF-8 is written after `line,reason,` byte for byte, so it survives exactly.
 enum RejectsFile {
     static func write(from input: String, lines: [Int: String], to output: String) throws {
         do {
@@ -19,6 +20,11 @@ enum RejectsFile {
                 } catch {
                     guard let reason = lines[error.line] else {
                         if error.isFatal { break }
+                        continue
+                    }
+                    if error.kind == .invalidUTF8, !error.rawBytes.isEmpty {
+                        try writer.write(fields: [String(error.line), reason], thenRaw: error.rawBytes)
+                        remaining -= 1
                         continue
                     }
                     // Padded so the rejects file has one width throughout and reads back as CSV.

@@ -84,10 +84,12 @@ enum DecimalText {
         }
         let integerDigits = index - integerStart
         var fractionDigits = 0
+        // A digit beyond `scale` other than 0: `38.50` at scale 0, while `38.00` is exactly 38.
+        var inexact = false
         if index < count, bytes[index] == 0x2E {
             index += 1
             while index < count, let digit = digit(bytes[index]) {
-                if fractionDigits < scale { overflow = overflow || accumulate(&magnitude, digit) }
+                if fractionDigits < scale { overflow = overflow || accumulate(&magnitude, digit) } else if digit != 0 { inexact = true }
                 fractionDigits += 1
                 index += 1
             }
@@ -100,10 +102,14 @@ enum DecimalText {
         if fractionDigits > scale {
             switch flavour {
             case .integer: throw .invalid(bytes, "is not a whole number")
-            case .decimal: throw .invalid(bytes, "has more than \(scale) decimal places")
+            case .decimal where inexact:
+                throw .invalid(bytes, scale == 0
+                    ? "is not a whole amount: the currency's amounts have no decimal places"
+                    : "has more than \(scale) decimal places, the currency's")
+            case .decimal: break
             }
         }
-        for _ in fractionDigits ..< scale {
+        for _ in min(fractionDigits, scale) ..< scale {
             overflow = overflow || accumulate(&magnitude, 0)
         }
         let limit = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)

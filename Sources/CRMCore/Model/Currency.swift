@@ -10,25 +10,17 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
     /// The currency used when `crm init` is not told otherwise.
     public static let defaultCode = "USD"
 
-    private static let zeroDecimal: Set<String> = [
-        "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
-        "VUV", "XAF", "XOF", "XPF",
-    ]
-    private static let threeDecimal: Set<String> = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]
-
-    /// Accepts a three-letter upper-case code; the scale follows ISO 4217 (2 unless listed).
+    /// Accepts an ISO 4217 code in any case (`eur` is `EUR`); the scale follows ISO 4217.
     public init(code: String) throws {
-        guard code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else {
-            throw CRMError.invalidArgument("\"\(code)\" is not a currency code (three capital letters, e.g. USD or EUR)")
+        let upper = code.uppercased()
+        guard upper.utf8.count == 3, upper.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else {
+            throw CRMError.invalidArgument("\"\(code)\" is not a currency code (three letters, e.g. USD or EUR)")
         }
-        self.code = code
-        if Currency.zeroDecimal.contains(code) {
-            scale = 0
-        } else if Currency.threeDecimal.contains(code) {
-            scale = 3
-        } else {
-            scale = 2
+        guard let scale = ISO4217.scale(of: upper) else {
+            throw CRMError.invalidArgument("\"\(code)\" is not an ISO 4217 currency code (e.g. USD, EUR, JPY, GBP)")
         }
+        self.code = upper
+        self.scale = scale
     }
 
     public var description: String { code }

@@ -7,90 +7,67 @@ public final class PluginCatalog {
     public let plugins: [LoadedPlugin]
     public let failures: [PluginFailure]
 
-    init(plugins: [LoadedPlugin], failures: [PluginFailure]) {
+    /// Names defined by more than one file; the files involved are in `failures` too.
+    public let conflicts: [NameConflict]
+    /// Plugin folders that do not exist or cannot be read.
+    public let unreadableDirectories: [String]
+
+    init(plugins: [LoadedPlugin], failures: [PluginFailure], conflicts: [NameConflict] = [], unreadableDirectories: [String] = []) {
         self.plugins = plugins
         self.failures = failures
+        self.conflicts = conflicts
+        self.unreadableDirectories = unreadableDirectories
     }
 
-    /// Loads every `*.lua` file (except `*.d.lua` annotation files) of `directories`, in name order.
+    /// Whether a file name is a plugin: `*.lua`, but not `*.d.lua` annotation files, hidden
+    /// files or editor leftovers (`.#rfm.lua`, `#rfm.lua#`, `rfm.lua~`).
+    static func isPluginFile(_ name: String) -> Bool {
+        name.hasSuffix(".lua") && !name.hasSuffix(".d.lua") && !name.hasPrefix(".") && !name.hasPrefix("#")
+    }
+
+    /// Loads every plugin file (see `isPluginFile`) of `directories`, in name order. A name
+    /// (plugin, segmentation, score, field, action, job) defined by two files loads neither: each becomes a
+    /// failure naming the other file.
     public static func load(directories: [String], limits: LuaLimits = .standard) -> PluginCatalog {
-        var plugins: [LoadedPlugin] = []
+        var loaded: [LoadedPlugin] = []
         var failures: [PluginFailure] = []
-        var pluginNames: [String: String] = [:]
-        var segmentationNames: [String: String] = [:]
-        var fieldNames: [String: String] = [:]
-        var actionNames: [String: String] = [:]
-        var jobNames: [String: String] = [:]
+        var unreadable: [String] = []
         for directory in directories {
-            let files: [String]
-            do {
-                files = try FileManager.default.contentsOfDirectory(atPath: directory)
-                    .filter { $0.hasSuffix(".lua") && !$0.hasSuffix(".d.lua") }.sorted()
-            } catch {
-                failures.append(PluginFailure(file: directory, problems: [
-                    PluginProblem(file: directory, message: "cannot read the plugin folder (pass --plugins DIR or set CRM_PLUGINS)"),
-                ]))
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
+                let names = try? FileManager.default.contentsOfDirectory(atPath: directory)
+            else {
+                unreadable.append(directory)
                 continue
             }
-            for name in files {
-                let file = (directory as NSString).appendingPathComponent(name)
-                switch PluginLoader.load(file: file, limits: limits) {
-                case .failure(let failure):
-                    failures.append(failure)
-                case .success(let plugin):
-                    var conflicts: [PluginProblem] = []
-                    if let other = pluginNames[plugin.name] {
-                        conflicts.append(PluginProblem(file: file, keyPath: "name", message: "plugin name '\(plugin.name)' is already used by \(other)"))
-                    }
-                    for segmentation in plugin.definition.segmentations {
-                        if let other = segmentationNames[segmentation.name] {
-                            conflicts.append(PluginProblem(
-                                file: file, keyPath: "segmentations.\(segmentation.name)",
-                                message: "segmentation '\(segmentation.name)' is already defined by \(other)"))
-                        }
-                    }
-                    for field in plugin.definition.fields {
-                        if let other = fieldNames[field.name] {
-                            conflicts.append(PluginProblem(
-                                file: file, keyPath: "fields.\(field.name)",
-                                message: "field '\(field.name)' is already declared by \(other)"))
-                        }
-                    }
-                    for action in plugin.definition.actions {
-                        if let other = actionNames[action.name] {
-                            conflicts.append(PluginProblem(
-                                file: file, keyPath: "actions.\(action.name)",
-                                message: "action '\(action.name)' is already defined by \(other)"))
-                        }
-                    }
-                    for job in plugin.definition.jobs {
-                        if let other = jobNames[job.name] {
-                            conflicts.append(PluginProblem(
-                                file: file, line: SourceLocator(source: plugin.source).line(of: ["jobs", job.name]),
-                                keyPath: "jobs.\(job.name)", message: "job '\(job.name)' is already defined by \(other)"))
-                        }
-                    }
-                    if !conflicts.isEmpty {
-                        failures.append(PluginFailure(file: file, problems: conflicts))
-                        continue
-                    }
-                    pluginNames[plugin.name] = file
-                    for segmentation in plugin.definition.segmentations { segmentationNames[segmentation.name] = file }
-                    for field in plugin.definition.fields { fieldNames[field.name] = file }
-                    for action in plugin.definition.actions { actionNames[action.name] = file }
-                    for job in plugin.definition.jobs { jobNames[job.name] = file }
-                    plugins.append(plugin)
+            for name in names.filter(isPluginFile).sorted() {
+                switch PluginLoader.load(file: (directory as NSString).appendingPathComponent(name), limits: limits) {
+                case .failure(let failure): failures.append(failure)
+                case .success(let plugin): loaded.append(plugin)
                 }
             }
         }
-        // Actions may follow any plugin's segmentation: checked once all are loaded.
-        let known = plugins.flatMap(\.definition.segmentations)
-        var usable: [LoadedPlugin] = []
-        for plugin in plugins {
-            let problems = triggerProblems(of: plugin, known: known)
-            if problems.isEmpty { usable.append(plugin) } else { failures.append(PluginFailure(file: plugin.file, problems: problems)) }
+        var names = DefinedNames()
+        for plugin in loaded { names.add(plugin) }
+        let conflicts = names.conflicts
+        var conflicting: [String: [PluginProblem]] = [:]
+        for conflict in conflicts {
+            for file in conflict.files {
+                let others = conflict.files.filter { $0 != file }.joined(separator: " and ")
+                conflicting[file, default: []].append(PluginProblem(
+                    file: file, message: "\(conflict.kind) '\(conflict.name)' is also defined by \(others); neither is loaded"))
+            }
         }
-        return PluginCatalog(plugins: usable, failures: failures)
+        let named = loaded.filter { conflicting[$0.file] == nil }
+        failures += loaded.compactMap { plugin in conflicting[plugin.file].map { PluginFailure(file: plugin.file, problems: $0) } }
+        // Actions may follow any plugin's segmentation: checked once all are loaded.
+        let known = named.flatMap(\.definition.segmentations)
+        var plugins: [LoadedPlugin] = []
+        for plugin in named {
+            let problems = triggerProblems(of: plugin, known: known)
+            if problems.isEmpty { plugins.append(plugin) } else { failures.append(PluginFailure(file: plugin.file, problems: problems)) }
+        }
+        return PluginCatalog(plugins: plugins, failures: failures, conflicts: conflicts, unreadableDirectories: unreadable)
     }
 
     /// Triggers of `plugin`'s actions that name a segmentation or segment not in `known`.

@@ -1,6 +1,9 @@
+import Foundation
 import LuaBridge
 
-/// A parameter value a plugin declares in `params` (and a database may override).
+/// A parameter value a plugin declares in `params` (and a database may override). A plain
+/// number default is a `number` (1000 accepts 1500.5); `{ default = 5, type = "integer" }`
+/// declares an integer.
 public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
     case integer(Int64)
     case number(Double)
@@ -10,7 +13,7 @@ public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .integer(let value): return String(value)
-        case .number(let value): return String(value)
+        case .number(let value): return Self.integral(value).map(String.init) ?? String(value)
         case .text(let value): return value
         case .boolean(let value): return String(value)
         }
@@ -19,7 +22,8 @@ public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
     var luaValue: LuaValue {
         switch self {
         case .integer(let value): return .integer(value)
-        case .number(let value): return .number(value)
+        // As Lua's tonumber would give it: 1000 is an integer, 1500.5 a float.
+        case .number(let value): return Self.integral(value).map(LuaValue.integer) ?? .number(value)
         case .text(let value): return .string(value)
         case .boolean(let value): return .boolean(value)
         }
@@ -47,6 +51,16 @@ public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
         case .text: return "string"
         case .boolean: return "boolean"
         }
+    }
+
+    /// The type name with its article: "an integer", "a number".
+    var typeNameWithArticle: String {
+        (typeName.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + typeName
+    }
+
+    /// The value as an integer when it is a whole number within ±2^53.
+    private static func integral(_ value: Double) -> Int64? {
+        value == value.rounded() && abs(value) <= 9_007_199_254_740_992 ? Int64(value) : nil
     }
 }
 
@@ -91,9 +105,30 @@ public struct ScoreExample {
 /// Exponential decay of a score with the age of what it is based on:
 /// value × 0.5 ^ (c[field] / halfLifeDays).
 public struct ScoreDecay: Sendable, Equatable {
+    /// What a customer without a value of `field` (never interacted, say) gets.
+    public enum WhenMissing: String, Sendable {
+        /// Fully decayed: the score becomes 0, as if infinitely old (the default).
+        case decayed
+        /// No decay: the value `compute` returned is kept.
+        case kept
+    }
+
     public var halfLifeDays: Double
-    /// A profile field in days, e.g. `days_since_last_interaction`; no decay when it is nil.
+    /// A profile field in days, e.g. `days_since_last_interaction`.
     public var field: String
+    public var whenMissing: WhenMissing = .decayed
+
+    /// Multiplies `value` by 0.5^(age / half-life); nil `age` follows `whenMissing`.
+    public func apply(to value: Double, age: Double?) -> Double {
+        guard let age else { return whenMissing == .decayed ? 0 : value }
+        return value * pow(0.5, age / halfLifeDays)
+    }
+
+    /// One line for `plugin check` and `plugin info`.
+    public var summary: String {
+        "× 0.5^(\(field) / \(String(format: "%g", halfLifeDays))); when \(field) is nil: "
+            + (whenMissing == .decayed ? "fully decayed (0)" : "not decayed")
+    }
 }
 
 /// One numeric score of a plugin, validated.
@@ -106,6 +141,8 @@ public struct ScoreDefinition: PopulationNeeds {
     public let frequencies: [FrequencySpec]
     public let compute: LuaFunctionRef
     public let decay: ScoreDecay?
+    /// Decimal places the value is rounded to before it is stored (nil: as computed).
+    public let decimals: Int?
     public let examples: [ScoreExample]
 }
 

@@ -28,7 +28,7 @@ public struct PluginParameters {
             if let text = overrides[key] {
                 guard let parsed = defaultValue.parsingSameType(text) else {
                     throw CRMError.invalidArgument(
-                        "\(plugin.file): parameter '\(key)' is set to \"\(text)\" in this database, which is not a \(defaultValue.typeName); "
+                        "\(plugin.file): parameter '\(key)' is set to \"\(text)\" in this database, which is not \(defaultValue.typeNameWithArticle); "
                             + "fix it with `crm plugin set \(plugin.name) \(key) VALUE` or `crm plugin reset \(plugin.name) \(key)`")
                 }
                 value = parsed
@@ -48,7 +48,7 @@ public struct PluginParameters {
         }
         guard declared.value.parsingSameType(text) != nil else {
             throw CRMError.invalidArgument(
-                "\"\(text)\" is not a \(declared.value.typeName); '\(key)' of plugin '\(plugin.name)' is a \(declared.value.typeName) (default \(declared.value))")
+                "\"\(text)\" is not \(declared.value.typeNameWithArticle): '\(key)' of plugin '\(plugin.name)' is \(declared.value.typeNameWithArticle) (default \(declared.value))")
         }
         try JobDefinition.checkScheduleParameter(plugin, key: key, text: text)
         try database.setPluginParameter(plugin: plugin.name, key: key, value: text)

@@ -11,7 +11,7 @@ struct PluginSchema {
         "compute", "rank", "stats", "frequencies",
     ]
     static let segmentationKeys = ["description", "segments", "rank", "stats", "frequencies", "classify", "explain", "examples"]
-    static let scoreKeys = ["description", "rank", "stats", "frequencies", "compute", "decay", "examples"]
+    static let scoreKeys = ["description", "rank", "stats", "frequencies", "compute", "decay", "decimals", "examples"]
     static let rankKeys = ["by", "order", "tiles", "among", "share"]
     /// Capabilities a plugin may ask for: the effects its actions may return (reading profiles needs none).
     static let knownPermissions: Set<String> = Set(EffectKind.allCases.map(\.permission))
@@ -126,13 +126,29 @@ struct PluginSchema {
         }
         var decay: ScoreDecay?
         if let value = fields["decay"], let table = table(value, at: path + ["decay"], expected: "expected { half_life_days = ..., by = ... }") {
-            checkKeys(table, allowed: ["half_life_days", "by"], at: path + ["decay"], what: "a decay")
+            checkKeys(table, allowed: ["half_life_days", "by", "when_missing"], at: path + ["decay"], what: "a decay")
             let field = requiredString(table["by"], at: path + ["decay", "by"]) ?? ""
             if !field.isEmpty, !profileFields.contains(field) { report(path + ["decay", "by"], "'\(field)' is not a profile field") }
+            var whenMissing = ScoreDecay.WhenMissing.decayed
+            if let value = table["when_missing"] {
+                if let text = value.stringValue, let parsed = ScoreDecay.WhenMissing(rawValue: text) {
+                    whenMissing = parsed
+                } else {
+                    report(path + ["decay", "when_missing"], "expected \"decayed\" (the value becomes 0, the default) or \"kept\" (no decay)")
+                }
+            }
             if let halfLife = table["half_life_days"]?.doubleValue, halfLife > 0 {
-                decay = ScoreDecay(halfLifeDays: halfLife, field: field)
+                decay = ScoreDecay(halfLifeDays: halfLife, field: field, whenMissing: whenMissing)
             } else {
                 report(path + ["decay", "half_life_days"], "expected a number of days above 0")
+            }
+        }
+        var decimals: Int?
+        if let value = fields["decimals"] {
+            if case .integer(let count) = value, (0...15).contains(count) {
+                decimals = Int(count)
+            } else {
+                report(path + ["decimals"], "expected a whole number of decimal places from 0 to 15")
             }
         }
         var examples: [ScoreExample] = []
@@ -146,7 +162,8 @@ struct PluginSchema {
         guard let compute else { return nil }
         return ScoreDefinition(
             name: name, description: description, ranks: population.ranks, shareRanks: population.shares,
-            stats: population.stats, frequencies: population.frequencies, compute: compute, decay: decay, examples: examples)
+            stats: population.stats, frequencies: population.frequencies, compute: compute, decay: decay, decimals: decimals,
+            examples: examples)
     }
 
     private mutating func field(_ name: String, _ value: LuaValue) -> FieldDefinition? {
@@ -164,7 +181,7 @@ struct PluginSchema {
         }
         var values: [String] = []
         if type == .enumeration {
-            values = segmentList(fields["values"], at: path + ["values"]) ?? []
+            values = segmentList(fields["values"], at: path + ["values"], isEnum: true) ?? []
         } else if fields["values"] != nil {
             report(path + ["values"], "only enum fields have values")
         }
@@ -392,14 +409,34 @@ struct PluginSchema {
                 continue
             }
             switch item {
-            case .integer(let number): result.append((name, .integer(number)))
+            case .integer(let number): result.append((name, .number(Double(number))))
             case .number(let number): result.append((name, .number(number)))
             case .string(let text): result.append((name, .text(text)))
             case .boolean(let flag): result.append((name, .boolean(flag)))
-            default: report(path + [name], "a parameter is a number, a string or a boolean")
+            case .table(let spec):
+                if let typed = typedParameter(spec, at: path + [name]) { result.append((name, typed)) }
+            default: report(path + [name], "a parameter is a number, a string, a boolean or { default = ..., type = \"integer\" }")
             }
         }
         return result.sorted { $0.key < $1.key }
+    }
+
+    /// `{ default = 5, type = "integer" }`: a parameter whose type is declared, not inferred.
+    private mutating func typedParameter(_ spec: [LuaValue: LuaValue], at path: [String]) -> ParameterValue? {
+        checkKeys(spec, allowed: ["default", "type", "description"], at: path, what: "a parameter")
+        let type = spec["type"]?.stringValue ?? "number"
+        switch (type, spec["default"]) {
+        case ("integer", .integer(let value)?): return .integer(value)
+        case ("number", .integer(let value)?): return .number(Double(value))
+        case ("number", .number(let value)?): return .number(value)
+        case ("string", .string(let value)?): return .text(value)
+        case ("boolean", .boolean(let value)?): return .boolean(value)
+        case ("integer", _), ("number", _), ("string", _), ("boolean", _):
+            report(path + ["default"], "expected a default of type \(type)")
+        default:
+            report(path + ["type"], "expected \"integer\", \"number\", \"string\" or \"boolean\"")
+        }
+        return nil
     }
 
     // MARK: Primitives
@@ -441,7 +478,7 @@ struct PluginSchema {
             return nil
         }
         guard case .string(let text) = value, !text.isEmpty else {
-            report(path, "expected a non-empty string, got \(Self.typeName(value))")
+            report(path, "expected a non-empty string, got \(value == .string("") ? "an empty one" : Self.typeName(value))")
             return nil
         }
         return text
@@ -468,6 +505,8 @@ struct PluginSchema {
         for (index, item) in items.enumerated() {
             if case .string(let text) = item, !text.isEmpty {
                 strings.append(text)
+            } else if case .string = item {
+                report(path + ["[\(index + 1)]"], "expected a non-empty string, got an empty one")
             } else {
                 report(path + ["[\(index + 1)]"], "expected a string, got \(Self.typeName(item))")
             }
@@ -475,13 +514,14 @@ struct PluginSchema {
         return strings
     }
 
-    mutating func segmentList(_ value: LuaValue?, at path: [String]) -> [String]? {
+    /// A list of distinct names: a segmentation's segments, or an enum field's values (`isEnum`).
+    mutating func segmentList(_ value: LuaValue?, at path: [String], isEnum: Bool = false) -> [String]? {
         guard let value else {
-            report(path, "missing: list every segment classify may return")
+            report(path, isEnum ? "missing: list the values the field may take" : "missing: list every segment classify may return")
             return nil
         }
         guard let segments = stringList(value, at: path) else { return nil }
-        if segments.isEmpty { report(path, "declare at least one segment") }
+        if segments.isEmpty { report(path, isEnum ? "declare at least one value" : "declare at least one segment") }
         var seen: Set<String> = []
         for (index, segment) in segments.enumerated() where !seen.insert(segment).inserted {
             report(path + ["[\(index + 1)]"], "\"\(segment)\" is declared twice")

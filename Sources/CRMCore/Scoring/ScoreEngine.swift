@@ -44,7 +44,7 @@ public struct ScoreEngine {
     public func run(_ names: [String], asOf: Timestamp) throws -> [Result<ScoreOutcome, SegmentationError>] {
         let selected = try names.isEmpty ? scores : names.map { name in
             guard let found = scores.first(where: { $0.score.name == name }) else {
-                throw CRMError.notFound("no score named '\(name)' (known: \(scores.map(\.score.name).joined(separator: ", ")))")
+                throw NameSuggestion.unknown("score", name, known: scores.map(\.score.name))
             }
             return found
         }
@@ -84,8 +84,17 @@ public struct ScoreEngine {
                     message: "returned \(got); expected a finite number")
             }
             var value = number
-            if let decay = score.decay, let field = decayField, let age = field.read(profiles, customer).numeric {
-                value *= pow(0.5, age / decay.halfLifeDays)
+            var explanation = explanation
+            if let decay = score.decay, let field = decayField {
+                let age = field.read(profiles, customer).numeric
+                value = decay.apply(to: value, age: age)
+                if age == nil, decay.whenMissing == .decayed {
+                    explanation = (explanation.map { $0 + "; " } ?? "") + "no \(decay.field): fully decayed"
+                }
+            }
+            if let decimals = score.decimals {
+                let scale = pow(10, Double(decimals))
+                value = (value * scale).rounded() / scale
             }
             values.append((profiles.pks[customer], value, explanation))
         }

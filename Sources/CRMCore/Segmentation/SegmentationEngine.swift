@@ -39,11 +39,13 @@ public struct SegmentationEngine {
     /// Runs `names` (every segmentation when empty) as of `asOf`. Computed custom fields are
     /// recomputed first (not in a dry run) so `classify` sees them: all of them when every
     /// segmentation runs, else those the selected plugins mention or declare. A segmentation
-    /// that fails is reported in the result and the others still run.
+    /// that fails is reported in the result and the others still run. An `asOf` earlier than a
+    /// selected segmentation's latest run is refused unless `rewind` (see `refuseBackdating`).
     public func run(
-        _ names: [String], asOf: Timestamp, dryRun: Bool = false, progress: (Progress) -> Void = { _ in }
+        _ names: [String], asOf: Timestamp, dryRun: Bool = false, rewind: Bool = false, progress: (Progress) -> Void = { _ in }
     ) throws -> [Result<SegmentationOutcome, SegmentationError>] {
         let selected = try select(names)
+        if !dryRun && !rewind { try refuseBackdating(selected, asOf: asOf) }
         let start = ContinuousClock.now
         var profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
         progress(.profilesBuilt(customers: profiles.count, duration: ContinuousClock.now - start))
@@ -59,7 +61,8 @@ public struct SegmentationEngine {
         let outcomes: [Result<SegmentationOutcome, SegmentationError>] = try selected.map { plugin, segmentation in
             let start = ContinuousClock.now
             do {
-                return .success(try run(segmentation, of: plugin, profiles: profiles, statistics: statistics, dryRun: dryRun, start: start))
+                return .success(try run(
+                    segmentation, of: plugin, profiles: profiles, statistics: statistics, dryRun: dryRun, rewind: rewind, start: start))
             } catch let error as SegmentationError {
                 if !dryRun {
                     try database.recordFailedRun(
@@ -92,9 +95,7 @@ public struct SegmentationEngine {
         if names.isEmpty { return catalog.segmentations.map { ($0.plugin, $0.segmentation) } }
         return try names.map { name in
             guard let found = catalog.segmentation(named: name) else {
-                let known = catalog.segmentations.map(\.segmentation.name)
-                throw CRMError.notFound(
-                    "no segmentation named '\(name)'" + (known.isEmpty ? " (no plugins are loaded)" : " (known: \(known.joined(separator: ", ")))"))
+                throw NameSuggestion.unknown("segmentation", name, known: catalog.segmentations.map(\.segmentation.name))
             }
             return (found.plugin, found.segmentation)
         }
@@ -106,7 +107,7 @@ public struct SegmentationEngine {
 
     private func run(
         _ segmentation: SegmentationDefinition, of plugin: LoadedPlugin, profiles: ProfileTable,
-        statistics: PopulationStatistics, dryRun: Bool, start: ContinuousClock.Instant
+        statistics: PopulationStatistics, dryRun: Bool, rewind: Bool, start: ContinuousClock.Instant
     ) throws -> SegmentationOutcome {
         let inputs = try PopulationInputs(needs: segmentation, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
         // The current memberships are read in the transaction that writes the changes, so two
@@ -116,6 +117,7 @@ public struct SegmentationEngine {
         }
         var result: Classification
         var runID: Int64?
+        var removed = 0
         var wouldMove: [FollowUpEvent] = []
         if dryRun {
             result = try database.read(classification)
@@ -125,7 +127,7 @@ public struct SegmentationEngine {
                     from: result.changes.name(result.changes.from[change]), to: result.changes.name(result.changes.to[change]))
             }
         } else {
-            (result, runID) = try database.write { db in
+            (result, runID, removed) = try database.write { db in
                 let result = try classification(db)
                 let changes = result.changes
                 let sizes = Dictionary(uniqueKeysWithValues: zip(segmentation.segments, result.counts))
@@ -134,7 +136,8 @@ public struct SegmentationEngine {
                     plugin: identity(plugin))
                 try MembershipStore.apply(
                     db, changes: changes, pks: profiles.pks, segmentation: segmentation.name, runID: id, asOf: profiles.asOf)
-                if changes.count > 0 { try MembershipStore.recordSizes(db, runID: id, segmentation: segmentation.name, sizes: sizes) }
+                let removed = rewind ? try MembershipStore.removeCustomersCreated(after: profiles.asOf, db, segmentation: segmentation.name) : 0
+                if changes.count + removed > 0 { try MembershipStore.recordSizes(db, runID: id, segmentation: segmentation.name, sizes: sizes) }
                 try RunLog.finish(
                     db,
                     run: Run(
@@ -142,7 +145,7 @@ public struct SegmentationEngine {
                         durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "succeeded",
                         rowsRead: result.customers, inserted: changes.count - changes.updates,
                         updated: changes.updates, rejected: 0, error: nil))
-                return (result, id)
+                return (result, id, removed)
             }
         }
         let changes = result.changes
@@ -154,7 +157,7 @@ public struct SegmentationEngine {
         return SegmentationOutcome(
             segmentation: segmentation.name, plugin: identity(plugin), runID: runID, asOf: profiles.asOf,
             customers: customers, sizes: segmentation.segments.map { ($0, sizes[$0] ?? 0) },
-            changed: changes.count,
+            changed: changes.count, removed: removed,
             matrix: Dictionary(
                 uniqueKeysWithValues: matrix.enumerated().filter { $0.element.contains { $0 > 0 } }.map { from, row in
                     (from == 0 ? "" : changes.names[from - 1], Dictionary(uniqueKeysWithValues: zip(segmentation.segments, row).filter { $0.1 > 0 }))

@@ -10,6 +10,8 @@ public struct SegmentationOutcome: Sendable {
     public let sizes: [(segment: String, customers: Int)]
     /// Customers whose segment changed (including first classifications).
     public let changed: Int
+    /// Memberships removed by a rewound run: customers created after its as-of.
+    public let removed: Int
     /// from segment ("" for not yet classified) → to segment → customers; stays are included.
     public let matrix: [String: [String: Int]]
     public let duration: Duration

@@ -10,10 +10,12 @@ public final class CRMDatabase: Sendable {
     public let path: String
     let pool: DatabasePool
 
-    /// Opens (and creates or migrates when needed) the database at `path`.
+    /// Opens (and creates or migrates when needed) the database at `path`. A SQLite file that
+    /// crm did not create is refused unchanged unless `adopt` (for `crm init`), and so is a
+    /// database written by a newer crm.
     ///
     /// - Parameter busyTimeout: how long a writer waits for another process before failing.
-    public init(path: String, busyTimeout: TimeInterval = 10) throws {
+    public init(path: String, busyTimeout: TimeInterval = 10, adopt: Bool = false) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
@@ -25,8 +27,7 @@ public final class CRMDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
+            pool = try DatabaseIdentity.open(path: path, adopt: adopt, configuration: configuration)
         } catch let error as DatabaseError {
             throw CRMError.database(path: path, message: error.message ?? "\(error)")
         }

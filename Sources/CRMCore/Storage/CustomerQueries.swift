@@ -1,4 +1,5 @@
 import GRDB
+import Foundation
 
 extension CRMDatabase {
     /// The customer with this id, or nil.
@@ -66,5 +67,29 @@ extension CRMDatabase {
             for kind in RecordKind.allCases { counts[kind] = try ImportStore.count(db, table: kind.table) }
             return counts
         }
+    }
+}
+
+/// The error for a customer id that is not in the database, with a "did you mean" when the id
+/// differs from a known one only by case, surrounding spaces or leading zeros.
+enum CustomerQueries {
+    static func unknownCustomer(_ db: Database, _ id: String) throws -> CRMError {
+        let trimmed = id.trimmingCharacters(in: .whitespaces)
+        let unpadded = String(trimmed.drop { $0 == "0" })
+        let similar = try String.fetchOne(
+            db,
+            sql: """
+                SELECT id FROM customers WHERE id IN (?, ?) OR id = ? COLLATE NOCASE
+                   OR (? <> '' AND ltrim(id, '0') = ? AND id GLOB '0*') LIMIT 1
+                """,
+            arguments: [trimmed, unpadded, trimmed, unpadded, unpadded])
+        return .notFound("no customer with id \"\(id)\"" + (similar.map { "; did you mean \"\($0)\"?" } ?? ""))
+    }
+}
+
+extension CRMDatabase {
+    /// The error for an unknown customer id, with a close id if there is one.
+    public func unknownCustomer(_ id: String) throws -> CRMError {
+        try read { db in try CustomerQueries.unknownCustomer(db, id) }
     }
 }

@@ -112,6 +112,11 @@ extension CRMDatabase {
         }
     }
 
+    /// Whether any customer has a stored custom field value.
+    public func hasFieldValues() throws -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customer_fields)") ?? false }
+    }
+
     /// How many customers have a stored value, per field name (including fields no plugin declares now).
     public func fieldCounts() throws -> [String: Int] {
         try read { db in
@@ -138,7 +143,7 @@ extension CRMDatabase {
     func setFieldValue(customerID: String, field: String, json: String?) throws {
         try write { db in
             guard try FieldStore.set(db, customerID: customerID, field: field, json: json, runID: nil) else {
-                throw CRMError.notFound("no customer with id \"\(customerID)\"")
+                throw try CustomerQueries.unknownCustomer(db, customerID)
             }
         }
     }

@@ -64,6 +64,14 @@ extension CRMDatabase {
         }
     }
 
+    /// The ids of the customers with this tag.
+    public func customerIDs(tagged tag: String) throws -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db, sql: "SELECT c.id FROM customer_tags t JOIN customers c ON c.pk = t.customer_pk WHERE t.tag = ?", arguments: [tag])
+        }
+    }
+
     /// Outbox messages, oldest first, optionally of one status or customer.
     public func outbox(status: OutboxMessage.Status? = nil, customerID: String? = nil, limit: Int? = nil) throws -> [OutboxMessage] {
         try read { db in

@@ -66,6 +66,19 @@ enum MembershipStore {
         try transitions.flush()
     }
 
+    /// Removes the memberships of customers created after `asOf` (a rewound run's population
+    /// does not include them) and returns how many were removed. No transition is written: a
+    /// transition needs a segment to go to.
+    static func removeCustomersCreated(after asOf: Timestamp, _ db: Database, segmentation: String) throws -> Int {
+        try db.execute(
+            sql: """
+                DELETE FROM memberships WHERE segmentation = ?
+                AND customer_pk IN (SELECT pk FROM customers WHERE created_at > ?)
+                """,
+            arguments: [segmentation, asOf.microsecondsSinceEpoch])
+        return db.changesCount
+    }
+
     static func recordSizes(_ db: Database, runID: Int64, segmentation: String, sizes: [String: Int]) throws {
         let statement = try db.cachedStatement(
             sql: "INSERT INTO segment_sizes(run_id, segmentation, segment, customers) VALUES (?, ?, ?, ?)")

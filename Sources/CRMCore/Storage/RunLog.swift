@@ -42,6 +42,14 @@ enum RunLog {
         return db.lastInsertedRowID
     }
 
+    /// The latest as-of instant of a succeeded run of this kind and subject, if any.
+    static func latestAsOf(_ db: Database, kind: String, subject: String) throws -> Timestamp? {
+        try Int64.fetchOne(
+            db, sql: "SELECT max(as_of) FROM runs WHERE kind = ? AND subject = ? AND outcome = 'succeeded'",
+            arguments: [kind, subject]
+        ).map(Timestamp.init(microsecondsSinceEpoch:))
+    }
+
     /// Records the end of a run begun with `begin` in the same transaction.
     static func finish(_ db: Database, run: Run) throws {
         try db.execute(

@@ -45,6 +45,11 @@ extension CRMDatabase {
         }
     }
 
+    /// The names of the scores that have stored values.
+    public func scoreNames() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT score FROM scores ORDER BY score") }
+    }
+
     /// Every score of one customer.
     public func scores(customerID: String) throws -> [ScoreValue] {
         try read { db in

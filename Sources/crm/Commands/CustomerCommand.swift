@@ -53,24 +53,33 @@ struct CustomerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List customers, optionally those matching a --where expression, sorted by id.",
             discussion: """
-                The expression is Lua over the customer profile: static attributes, custom fields and
-                everything a plugin's classify sees (see plugins/crm.d.lua). `=` may be written for
-                `==`; combine with and, or, not. An unknown name is an error.
+                The filter reads like SQL. Names: static attributes, custom fields and every profile
+                field a plugin's classify sees (see plugins/crm.d.lua), segment.NAME (a customer's
+                current segment), score.NAME and tag.NAME (true when the customer has the tag,
+                e.g. tag.win-back). Operators: = != < <= > >=, and, or, not, in (...),
+                is null, is not null, contains. Text in '...' or "...". A missing value never
+                matches a comparison. A name on its own must be a boolean. Mistakes are errors
+                that point at their column.
 
                 Examples:
                   crm customer list --where 'industry = "Retail" and customer_level = "gold"'
                   crm customer list --where 'order_count >= 10 and recency_days > 180' --format csv
+                  crm customer list --where 'segment.rfm in ("At Risk", "Cannot Lose Them") and score.churn_risk > 50'
+                  crm customer list --where 'city contains "berg" or recency_days is null'
+                  crm customer list --where 'tag.win-back and not tag.vip'
                 """)
 
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("where"), help: ArgumentHelp("A filter expression.", valueName: "expression")) var filter: String?
         @Option(help: ArgumentHelp("Evaluate the profile as of this instant (ISO-8601; default now).", valueName: "time")) var asOf: String?
-        @Option(help: "At most this many customers.") var limit: Int?
+        @Option(parsing: .unconditional, help: "At most this many customers.") var limit: Int?
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
+
+        func validate() throws { try checkLimit(limit) }
 
         func run() throws {
             let database = try global.openDatabase()
-            let catalog = global.loadPlugins(quiet: true)
+            let catalog = try global.loadPlugins(required: false)
             let ids = try CustomerFilter(expression: filter ?? "true").matches(database: database, catalog: catalog, asOf: try parseAsOf(asOf))
             let selected = limit.map { Array(ids.prefix($0)) } ?? ids
             let customers = try selected.compactMap { try database.customer(id: $0) }
@@ -102,19 +111,21 @@ struct CustomerCommand: ParsableCommand {
             let database = try global.openDatabase()
             guard let customer = try database.customer(id: id), let activity = try database.activity(customerID: id)
             else {
-                throw CRMError.notFound("no customer with id \"\(id)\"")
+                throw try database.unknownCustomer(id)
             }
-            let fields = try CustomFields(database: database, catalog: global.loadPlugins(quiet: true)).get(customerID: id)
+            let catalog = try global.loadPlugins(required: !(try database.fieldValues(customerID: id) ?? [:]).isEmpty)
+            let fields = try CustomFields(database: database, catalog: catalog).get(customerID: id)
             let profile = CustomerProfileView(
                 customer: customer, activity: activity, currency: try database.currency(),
                 memberships: try database.memberships(customerID: id), scores: try database.scores(customerID: id),
-                fields: fields.filter { $0.source != .none }, tags: try database.tags(customerID: id),
-                openTasks: try database.tasks(matching: .init(openOnly: true, customerID: id)),
+                fields: fields.filter { $0.source != .none },
+                fieldTypes: Dictionary(catalog.fields.map { ($0.name, $0.definition.type) }, uniquingKeysWith: { first, _ in first }),
+                tags: try database.tags(customerID: id), openTasks: try database.tasks(matching: .init(openOnly: true, customerID: id)),
                 blocks: try database.contactBlocks(customerID: id).map { "\($0.channel) (\($0.reason))" })
             let output = Output(format: format)
             switch format {
             case .json:
-                try output.printJSON(profile.dictionary)
+                output.printJSON(profile.json)
             case .csv, .table:
                 try output.print(columns: ["field", "value"], rows: profile.rows.map { [$0.0, $0.1] })
             }
@@ -130,6 +141,7 @@ struct CustomerProfileView {
     let memberships: [Membership]
     let scores: [ScoreValue]
     let fields: [FieldReading]
+    let fieldTypes: [String: FieldType]
     let tags: [String]
     let openTasks: [CustomerTask]
     let blocks: [String]
@@ -141,7 +153,7 @@ struct CustomerProfileView {
             + openTasks.map { ("task \($0.id)", "\($0.title)" + ($0.owner.map { " for \($0)" } ?? "") + ($0.dueDate.map { ", due \($0)" } ?? "")) }
             + fields.map { ("field \($0.name)", ($0.value ?? "") + ($0.source == .stored ? "" : " (\($0.source.rawValue))")) }
             + memberships.map { ("segment \($0.segmentation)", "\($0.segment) since \($0.since.iso8601)" + ($0.reason.map { ": \($0)" } ?? "")) }
-            + scores.map { ("score \($0.score)", String(format: "%.4g", $0.value) + ($0.explanation.map { ": \($0)" } ?? "")) }
+            + scores.map { ("score \($0.score)", JSONValue.exact($0.value) + ($0.explanation.map { ": \($0)" } ?? "")) }
     }
 
     private var attributes: [(String, String?)] {
@@ -160,29 +172,37 @@ struct CustomerProfileView {
         ]
     }
 
-    var dictionary: [String: Any] {
-        var result: [String: Any] = [:]
-        for (key, value) in rows { result[key] = value ?? NSNull() }
-        result["orders"] = activity.orderCount
-        result["monetary"] = Money.formatMinorUnits(activity.monetary, scale: currency.scale)
-        result["currency"] = currency.code
-        result["top_categories"] = activity.topCategories
-        result["interactions"] = activity.interactions
-        result["segments"] = Dictionary(uniqueKeysWithValues: memberships.map { membership in
-            (membership.segmentation, ["segment": membership.segment, "reason": membership.reason ?? NSNull(), "since": membership.since.iso8601] as [String: Any])
+    /// The customer as one JSON object: counts and money as numbers (money with its currency
+    /// beside it), missing values as null, keys sorted.
+    var json: JSONValue {
+        var result: [String: JSONValue] = [:]
+        for (key, value) in attributes { result[key] = .text(value) }
+        result["orders"] = .count(activity.orderCount)
+        result["monetary"] = .decimal(Money.formatMinorUnits(activity.monetary, scale: currency.scale))
+        result["currency"] = .string(currency.code)
+        result["top_categories"] = .array(activity.topCategories.map(JSONValue.string))
+        result["interactions"] = .object(activity.interactions.sorted { $0.key < $1.key }.map { ($0.key, .count($0.value)) })
+        result["segments"] = .object(memberships.map { membership in
+            (membership.segmentation, .object([
+                ("segment", .string(membership.segment)), ("reason", .text(membership.reason)), ("since", .string(membership.since.iso8601)),
+            ]))
         })
-        result["scores"] = Dictionary(uniqueKeysWithValues: scores.map { score in
-            (score.score, ["value": score.value, "explanation": score.explanation ?? NSNull()] as [String: Any])
+        result["scores"] = .object(scores.map { score in
+            (score.score, .object([("value", .number(score.value)), ("explanation", .text(score.explanation))]))
         })
-        result["fields"] = Dictionary(uniqueKeysWithValues: fields.map { ($0.name, ["value": $0.value ?? NSNull(), "source": $0.source.rawValue] as [String: Any]) })
-        result["tags"] = tags
-        result["do_not_contact"] = blocks
-        result["open_tasks"] = openTasks.map { task in
-            ["id": task.id, "title": task.title, "owner": task.owner ?? NSNull(), "due": task.dueDate ?? NSNull(), "priority": task.priority] as [String: Any]
-        }
-        for key in result.keys where key.hasPrefix("segment ") || key.hasPrefix("score ") || key.hasPrefix("field ") || key.hasPrefix("task ") {
-            result[key] = nil
-        }
-        return result
+        result["fields"] = .object(fields.map { field in
+            let value = field.value.map { JSONValue.field($0, type: fieldTypes[field.name]) } ?? .null
+            return (field.name, .object([("value", value), ("source", .string(field.source.rawValue))]))
+        })
+        result["tags"] = .array(tags.map(JSONValue.string))
+        result["do_not_contact"] = .array(blocks.map(JSONValue.string))
+        result["open_tasks"] = .array(openTasks.map { task in
+            .object([
+                ("id", .integer(task.id)), ("title", .string(task.title)), ("owner", .text(task.owner)), ("due", .text(task.dueDate)),
+                ("priority", .string(task.priority)),
+            ])
+        })
+        for key in result.keys where key.hasPrefix("task ") { result[key] = nil }
+        return .object(result.sorted { $0.key < $1.key })
     }
 }

@@ -29,10 +29,10 @@ struct FieldCommand: ParsableCommand {
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
-            let fields = try CustomFields(database: try global.openDatabase(), catalog: global.loadPlugins()).list()
+            let fields = try CustomFields(database: try global.openDatabase(), catalog: try global.loadPlugins()).list()
             try Output(format: format).print(
                 columns: ["field", "plugin", "type", "label", "customers"],
-                rows: fields.map { [$0.name, $0.plugin ?? "(none)", $0.type, $0.label, String($0.customersWithValue)] })
+                values: fields.map { [.string($0.name), .text($0.plugin), .string($0.type), .text($0.label), .count($0.customersWithValue)] })
         }
     }
 
@@ -45,10 +45,16 @@ struct FieldCommand: ParsableCommand {
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
-            let readings = try CustomFields(database: try global.openDatabase(), catalog: global.loadPlugins())
-                .get(customerID: customer, name: name)
+            let catalog = try global.loadPlugins()
+            let readings = try CustomFields(database: try global.openDatabase(), catalog: catalog).get(customerID: customer, name: name)
             try Output(format: format).print(
-                columns: ["field", "value", "source"], rows: readings.map { [$0.name, $0.value, $0.source.rawValue] })
+                columns: ["field", "value", "source"],
+                values: readings.map { reading in
+                    [
+                        .string(reading.name), reading.value.map { JSONValue.field($0, type: catalog.field(named: reading.name)?.definition.type) } ?? .null,
+                        .string(reading.source.rawValue),
+                    ]
+                })
         }
     }
 
@@ -63,7 +69,7 @@ struct FieldCommand: ParsableCommand {
         @Argument(help: "The value, as text (\"\" to remove).") var value: String
 
         func run() throws {
-            let stored = try CustomFields(database: try global.openDatabase(), catalog: global.loadPlugins())
+            let stored = try CustomFields(database: try global.openDatabase(), catalog: try global.loadPlugins())
                 .set(customerID: customer, name: name, text: value)
             print(stored.map { "customer \(customer): \(name) = \($0)" } ?? "customer \(customer): \(name) removed")
         }
@@ -78,9 +84,9 @@ struct FieldCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Compute as of this instant (ISO-8601; default now).", valueName: "time")) var asOf: String?
 
         func run() throws {
-            let results = try CustomFields(database: try global.openDatabase(), catalog: global.loadPlugins())
+            let results = try CustomFields(database: try global.openDatabase(), catalog: try global.loadPlugins())
                 .compute(names, asOf: try parseAsOf(asOf))
-            if results.isEmpty { print("No plugin declares a computed field.") }
+            if results.isEmpty { Progress.warn("No plugin declares a computed field.") }
             if !reportFields(results) { throw ExitCode.failure }
         }
     }
@@ -94,14 +100,14 @@ struct FieldCommand: ParsableCommand {
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
-            let findings = try CustomFields(database: try global.openDatabase(), catalog: global.loadPlugins()).check()
-            if findings.isEmpty {
-                print("Every stored value fits its field.")
-                return
-            }
+            let findings = try CustomFields(database: try global.openDatabase(), catalog: try global.loadPlugins()).check()
             try Output(format: format).print(
                 columns: ["customer_id", "field", "stored", "problem"],
                 rows: findings.map { [$0.customerID, $0.field, $0.stored, $0.reason] })
+            if findings.isEmpty {
+                Progress.warn("Every stored value fits its field.")
+                return
+            }
             throw ExitCode.failure
         }
     }

@@ -19,7 +19,7 @@ struct GenerateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "How many customers.")
+    @Option(parsing: .unconditional, help: "How many customers (0 or more; 0 writes header-only files).")
     var customers: Int
 
     @Option(help: "Seed of the random generator.")
@@ -30,6 +30,10 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("The data set's 'now': every order and interaction is before it (ISO-8601).", valueName: "time"))
     var asOf = "2025-01-01T00:00:00Z"
+
+    func validate() throws {
+        if customers < 0 { throw ValidationError("--customers must be 0 or more, got \(customers)") }
+    }
 
     func run() throws {
         let asOfInstant: Timestamp

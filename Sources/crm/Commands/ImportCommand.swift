@@ -38,6 +38,7 @@ struct ImportCommand: ParsableCommand {
             Examples:
               crm import customers customers.csv
               crm import orders orders.csv --skip-invalid --rejects bad-orders.csv
+              gunzip -c customers.csv.gz | crm import customers -   # - reads standard input
             """
     )
 
@@ -46,7 +47,7 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "What the file holds: customers, orders, interactions or contacts.")
     var target: ImportTarget
 
-    @Argument(help: "The CSV file (UTF-8).")
+    @Argument(help: "The CSV file (UTF-8), or - for standard input.")
     var file: String
 
     @Flag(help: "Import the good records and write the bad ones to the rejects file.")
@@ -63,6 +64,9 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("--rejects only makes sense with --skip-invalid")
         }
         if maxProblems < 1 { throw ValidationError("--max-problems must be at least 1") }
+        if file == "-" && skipInvalid && rejects == nil {
+            throw ValidationError("--skip-invalid with - (standard input) needs --rejects FILE: there is no FILE.rejects.csv beside it")
+        }
     }
 
     func run() throws {
@@ -79,8 +83,13 @@ struct ImportCommand: ParsableCommand {
         options.maxProblems = maxProblems
         options.progress = { count in Progress.report("\(file): \(count) records read") }
         // Customer files may carry the custom fields that plugins declare.
-        let fields = kind == .customers ? global.loadPlugins(quiet: true).fields : []
-        let summary = try Importer(database: database).importFile(kind, path: file, options: options, customFields: fields)
+        let fields = kind == .customers ? try global.loadPlugins(required: false).fields : []
+        // Standard input is copied to a temporary file: the reader maps a file, and rejects need a second pass.
+        let input = file == "-" ? try StandardInputCopy() : nil
+        defer { input?.remove() }
+        if input != nil { options.displayName = "stdin" }
+        let summary = try Importer(database: database).importFile(
+            kind, path: input?.path ?? file, options: options, customFields: fields)
         Progress.clear()
         for warning in summary.warnings { Progress.warn("warning: \(warning)") }
         if summary.warningCount > summary.warnings.count {
@@ -90,11 +99,33 @@ struct ImportCommand: ParsableCommand {
         // A rate over a few milliseconds is noise; show it only for imports that take a while.
         let rate = seconds >= 0.5 ? ", \(Int(Double(summary.recordsRead) / seconds)) records/s" : ""
         print(
-            "Imported \(summary.kind.rawValue) from \(file): \(summary.recordsRead) records read, \(summary.inserted) new, "
+            "Imported \(summary.kind.rawValue) from \(summary.file): \(summary.recordsRead) records read, \(summary.inserted) new, "
                 + "\(summary.updated) updated, \(summary.rejected) rejected (\(String(format: "%.2f", seconds)) s\(rate))."
         )
         if let rejectsPath = summary.rejectsPath {
             print("Rejected records and their reasons are in \(rejectsPath).")
         }
+    }
+}
+
+/// Standard input saved to a temporary file, for `crm import KIND -`.
+struct StandardInputCopy {
+    let path: String
+
+    init() throws {
+        let directory = NSTemporaryDirectory() + "crm-stdin-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        path = directory + "/stdin.csv"
+        guard FileManager.default.createFile(atPath: path, contents: nil), let output = FileHandle(forWritingAtPath: path) else {
+            throw CRMErrorForCLI.cannotWrite(path)
+        }
+        defer { try? output.close() }
+        while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try output.write(contentsOf: chunk)
+        }
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
     }
 }

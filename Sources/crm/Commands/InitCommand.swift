@@ -17,13 +17,23 @@ struct InitCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("ISO 4217 code of the currency of all amounts.", valueName: "code"))
+    @Option(help: ArgumentHelp("ISO 4217 code of the currency of all amounts, in any case (eur is EUR).", valueName: "code"))
     var currency: String = Currency.defaultCode
 
     func run() throws {
-        let existed = FileManager.default.fileExists(atPath: global.databasePath)
-        let database = try CRMDatabase(path: global.databasePath)
-        try database.setCurrency(try Currency(code: currency))
-        print("\(existed ? "Opened" : "Created") \(global.databasePath) (currency \(currency)).")
+        // Checked before the file exists: a failed init must not leave a database behind.
+        let currency = try Currency(code: currency)
+        let path = global.databasePath
+        let existed = FileManager.default.fileExists(atPath: path)
+        do {
+            let database = try CRMDatabase(path: path, adopt: true)
+            try database.setCurrency(currency)
+        } catch {
+            if !existed {
+                for suffix in ["", "-wal", "-shm", "-journal", "-lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            throw error
+        }
+        print("\(existed ? "Opened" : "Created") \(path) (currency \(currency.code)).")
     }
 }

@@ -30,7 +30,7 @@ struct JobCommand: ParsableCommand {
         }
 
         static func printJobs(global: GlobalOptions, database: CRMDatabase, now: Timestamp, format: OutputFormat) throws {
-            let (jobs, problems) = global.loadPlugins().jobs(in: database)
+            let (jobs, problems) = try global.loadPlugins().jobs(in: database)
             for problem in problems { Progress.warn("warning: \(problem)") }
             let states = try database.jobStates()
             let last = try database.lastJobOutcomes()
@@ -63,7 +63,7 @@ struct JobCommand: ParsableCommand {
                 ?? Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch / 1_000_000 * 1_000_000)
             let global = global
             let scheduler = Scheduler(
-                database: database, plugins: { global.loadPlugins() }, clock: SystemClock(), logger: SchedulerSupport.logger(),
+                database: database, plugins: { PluginCatalog.load(directories: global.pluginDirectories) }, clock: SystemClock(), logger: SchedulerSupport.logger(),
                 registers: false)
             let outcome = try scheduler.runNow(name, asOf: slot)
             if let error = outcome.error {
@@ -127,26 +127,13 @@ struct JobTable {
     let rows: [[Any?]]
 
     func print(_ format: OutputFormat) throws {
-        let output = Output(format: format)
-        if format == .json {
-            try output.printJSON(rows.map { row in
-                Dictionary(uniqueKeysWithValues: zip(columns, row.map { value -> Any in
-                    switch value {
-                    case let number as Int: NSNumber(value: number)
-                    case let number as Double: NSNumber(value: number)
-                    case let text as String: text
-                    default: NSNull()
-                    }
-                }))
-            })
-            return
-        }
-        try output.print(columns: columns, rows: rows.map { row in
-            row.map { value -> String? in
+        try Output(format: format).print(columns: columns, values: rows.map { row in
+            row.map { value -> JSONValue in
                 switch value {
-                case let number as Double: number == number.rounded() ? String(Int(number)) : String(number)
-                case let value?: "\(value)"
-                case nil: nil
+                case let number as Int: .count(number)
+                case let number as Double: number == number.rounded() && abs(number) < 1e15 ? .integer(Int64(number)) : .number(number)
+                case let text as String: .string(text)
+                default: .null
                 }
             }
         })

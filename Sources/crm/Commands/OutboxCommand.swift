@@ -45,11 +45,11 @@ struct OutboxCommand: ParsableCommand {
             let messages = try global.openDatabase().outbox(status: wanted, customerID: customer)
             try Output(format: format).print(
                 columns: ["id", "customer_id", "channel", "template", "status", "attempts", "next_attempt_at", "note", "last_error", "key"],
-                rows: messages.map { message in
-                    [
-                        String(message.id), message.customerID, message.channel, message.template, message.status.rawValue,
-                        String(message.attempts), message.nextAttemptAt?.iso8601, message.note, message.lastError, message.key,
-                    ]
+                values: messages.map { message in
+                    [.integer(message.id)]
+                        + [message.customerID, message.channel, message.template, message.status.rawValue].map(JSONValue.string)
+                        + [.count(message.attempts)]
+                        + [message.nextAttemptAt?.iso8601, message.note, message.lastError, message.key].map(JSONValue.text)
                 })
         }
     }
@@ -130,12 +130,13 @@ struct OutboxCommand: ParsableCommand {
                 settings.backoffSeconds = backoff
             }
             if settings != (try database.outboxSettings()) { try database.saveOutboxSettings(settings) }
-            let rows: [[String?]] = [
-                ["daily_cap", settings.dailyCap.map(String.init)], ["weekly_cap", settings.weeklyCap.map(String.init)],
-                ["quiet_hours", settings.quietHours?.description], ["timezone", settings.timeZone],
-                ["max_attempts", String(settings.maxAttempts)], ["backoff_seconds", String(settings.backoffSeconds)],
+            let rows: [[JSONValue]] = [
+                [.string("daily_cap"), settings.dailyCap.map(JSONValue.count) ?? .null],
+                [.string("weekly_cap"), settings.weeklyCap.map(JSONValue.count) ?? .null],
+                [.string("quiet_hours"), .text(settings.quietHours?.description)], [.string("timezone"), .string(settings.timeZone)],
+                [.string("max_attempts"), .count(settings.maxAttempts)], [.string("backoff_seconds"), .count(settings.backoffSeconds)],
             ]
-            try Output(format: format).print(columns: ["setting", "value"], rows: rows)
+            try Output(format: format).print(columns: ["setting", "value"], values: rows)
         }
     }
 }

@@ -17,13 +17,19 @@ struct PluginCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the plugins found, and the ones that failed to load with why.",
-            discussion: "Example:\n  crm plugin list --plugins plugins --plugins examples/plugins")
+            discussion: """
+                Exits 1 when a plugin failed to load (status "failed"), including two files that
+                define the same name. Hidden files and editor leftovers (.*, #*, *~) are not plugins.
+
+                Example:
+                  crm plugin list --plugins plugins --plugins examples/plugins
+                """)
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
-            let catalog = global.loadPlugins(quiet: true)
+            let catalog = try global.loadPlugins(warn: false, allowConflicts: true)
             var rows: [[String?]] = catalog.plugins.map { plugin in
                 [
                     plugin.name, plugin.version, plugin.file,
@@ -39,6 +45,7 @@ struct PluginCommand: ParsableCommand {
             try Output(format: format).print(columns: ["name", "version", "file", "defines", "status", "description"], rows: rows)
             if !catalog.failures.isEmpty {
                 Progress.warn("\(catalog.failures.count) plugin(s) failed to load; `crm plugin check FILE` shows every problem")
+                throw ExitCode.failure
             }
         }
     }
@@ -64,7 +71,7 @@ struct PluginCommand: ParsableCommand {
             case .failure(let failure):
                 throw failure
             case .success(let plugin):
-                let installed = global.loadPlugins(quiet: true).segmentations.map(\.segmentation)
+                let installed = try global.loadPlugins(required: false, warn: false, allowConflicts: true).segmentations.map(\.segmentation)
                 let triggers = PluginCatalog.triggerProblems(of: plugin, known: plugin.definition.segmentations + installed)
                 if !triggers.isEmpty { throw PluginFailure(file: file, problems: triggers) }
                 let check = PluginCheck.run(plugin)
@@ -92,6 +99,7 @@ struct PluginCommand: ParsableCommand {
                         print("  FAIL  \(label): expected \(example.expected), got \(example.actual ?? "nil")")
                     }
                 }
+                printScores(plugin)
                 for warning in check.warnings { print("  warning: \(warning)") }
                 if !check.passed { throw ExitCode.failure }
             }
@@ -138,12 +146,13 @@ struct PluginCommand: ParsableCommand {
                 }
                 print("  examples   \(segmentation.examples.count)")
             }
+            printScores(plugin)
             for action in plugin.definition.actions {
                 print("action \(action.name)" + (action.description.map { ": \($0)" } ?? ""))
                 print("  on         \(action.trigger.summary)" + (action.condition == nil ? "" : ", when its condition holds"))
                 print("  re-entry   \(action.reentry)" + (action.holdout > 0 ? ", holdout \(action.holdout * 100)%" : "")
                     + (action.transactional ? ", transactional" : ""))
-                }
+            }
             for job in plugin.definition.jobs {
                 print("job \(job.name): \(job.schedule.expression) \(job.schedule.zoneName), budget \(Int(job.budget)) s" + (job.description.map { ": \($0)" } ?? ""))
             }
@@ -181,5 +190,16 @@ struct PluginCommand: ParsableCommand {
             try PluginParameters.reset(try global.plugin(named: name), key: key, in: database)
             print("\(name).\(key) is back to its default in \(global.databasePath)")
         }
+    }
+}
+
+/// How each score of a plugin is post-processed by the core: decay (and what a missing age
+/// means) and rounding.
+private func printScores(_ plugin: LoadedPlugin) {
+    for score in plugin.definition.scores {
+        var line = "  score \(score.name):"
+        if let decay = score.decay { line += " decay \(decay.summary);" }
+        line += score.decimals.map { " rounded to \($0) decimals" } ?? " stored as computed"
+        print(line)
     }
 }

@@ -10,21 +10,23 @@ struct RunsCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "How many runs to show.")
+    @Option(parsing: .unconditional, help: "How many runs to show.")
     var limit = 20
 
     @Option(help: "table, csv or json.")
     var format: OutputFormat = .table
 
+    func validate() throws { try checkLimit(limit) }
+
     func run() throws {
         let runs = try global.openDatabase().runs(limit: limit)
         try Output(format: format).print(
             columns: ["id", "kind", "subject", "started_at", "ms", "outcome", "read", "new", "updated", "rejected", "error"],
-            rows: runs.map { run in
+            values: runs.map { run in
                 [
-                    String(run.id), run.kind, run.subject, run.startedAt.iso8601, String(run.durationMS), run.outcome,
-                    String(run.rowsRead), String(run.inserted), String(run.updated), String(run.rejected),
-                    format == .table ? run.error?.split(separator: "\n").first.map(String.init) : run.error,
+                    .integer(run.id), .string(run.kind), .string(run.subject), .string(run.startedAt.iso8601), .integer(run.durationMS),
+                    .string(run.outcome), .count(run.rowsRead), .count(run.inserted), .count(run.updated), .count(run.rejected),
+                    .text(format == .table ? run.error?.split(separator: "\n").first.map(String.init) : run.error),
                 ]
             })
     }

@@ -43,7 +43,7 @@ struct SchedulerCommand: ParsableCommand {
             let clock = SystemClock(startingAt: start)
             let global = global
             let scheduler = Scheduler(
-                database: database, plugins: { global.loadPlugins(quiet: true) }, clock: clock, logger: SchedulerSupport.logger(),
+                database: database, plugins: { PluginCatalog.load(directories: global.pluginDirectories) }, clock: clock, logger: SchedulerSupport.logger(),
                 timing: Scheduler.Timing(leaseSeconds: lease, heartbeatSeconds: min(Scheduler.Timing().heartbeatSeconds, lease / 4)))
             let stop = StopRequest()
             let signals = SchedulerSupport.stopOnSignals(stop)

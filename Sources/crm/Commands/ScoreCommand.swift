@@ -25,9 +25,10 @@ struct ScoreCommand: ParsableCommand {
         func run() throws {
             let database = try global.openDatabase()
             let instant = try parseAsOf(asOf)
-            let engine = ScoreEngine(database: database, catalog: global.loadPlugins())
-            if engine.scores.isEmpty { print("No plugin defines a score.") }
-            var failed = false
+            let catalog = try global.loadPlugins()
+            let engine = ScoreEngine(database: database, catalog: catalog)
+            if engine.scores.isEmpty { Progress.warn("No plugin defines a score.") }
+            var failed = names.isEmpty && !catalog.failures.isEmpty
             for result in try engine.run(names, asOf: instant) {
                 switch result {
                 case .failure(let error):
@@ -49,15 +50,20 @@ struct ScoreCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The score.") var name: String
-        @Option(help: "How many customers.") var limit = 10
+        @Option(parsing: .unconditional, help: "How many customers (at least 1).") var limit = 10
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
+        func validate() throws { try checkLimit(limit) }
+
         func run() throws {
-            let values = try global.openDatabase().topScores(name, limit: limit)
-            if values.isEmpty { Progress.warn("no values for score '\(name)'; run `crm score run \(name)` first") }
+            let database = try global.openDatabase()
+            let catalog = try global.loadPlugins(required: false)
+            try catalog.requireScore(name, storedIn: database)
+            let values = try database.topScores(name, limit: limit)
+            if values.isEmpty { Progress.warn("no values for score '\(name)' yet; run `crm score run \(name)` first") }
             try Output(format: format).print(
                 columns: ["customer_id", "score", "explanation", "as_of"],
-                rows: values.map { [$0.customerID, String(format: "%.4g", $0.value), $0.explanation, $0.asOf.iso8601] })
+                values: values.map { [.string($0.customerID), .number($0.value), .text($0.explanation), .string($0.asOf.iso8601)] })
         }
     }
 }

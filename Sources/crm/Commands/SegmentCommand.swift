@@ -24,13 +24,16 @@ struct SegmentCommand: ParsableCommand {
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
-            let catalog = global.loadPlugins()
+            let catalog = try global.loadPlugins()
             let sizes = try global.openDatabase().segmentSizes()
-            let rows: [[String?]] = catalog.segmentations.map { item in
+            let rows: [[JSONValue]] = catalog.segmentations.map { item in
                 let members = sizes.filter { $0.segmentation == item.segmentation.name }.reduce(0) { $0 + $1.customers }
-                return [item.segmentation.name, item.plugin.name, String(item.segmentation.segments.count), String(members), item.segmentation.description]
+                return [
+                    .string(item.segmentation.name), .string(item.plugin.name), .count(item.segmentation.segments.count), .count(members),
+                    .text(item.segmentation.description),
+                ]
             }
-            try Output(format: format).print(columns: ["segmentation", "plugin", "segments", "customers", "description"], rows: rows)
+            try Output(format: format).print(columns: ["segmentation", "plugin", "segments", "customers", "description"], values: rows)
         }
     }
 
@@ -43,7 +46,16 @@ struct SegmentCommand: ParsableCommand {
                 other segmentations still run. Then the plugins' follow-up actions on these
                 segmentations fire once for each change they have not seen (tasks, tags, outbox
                 messages), in one more transaction; an action that fails for a customer is
-                reported and retried by the next run. The exit status is 1 if anything failed.
+                reported and retried by the next run. The exit status is 1 if anything failed,
+                and, when no names are given, also if a plugin could not be loaded (the others
+                still run).
+
+                A customer created after the as-of instant is not in that run's population. An
+                as-of earlier than a segmentation's latest run is refused: --dry-run shows that
+                date's segments without writing, and --rewind rewrites the current memberships as
+                of that date — customers whose segment differs get a transition dated at the
+                as-of, and customers created after it lose their membership (without a
+                transition). The transitions of the later runs stay in the history.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -51,14 +63,17 @@ struct SegmentCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The instant to segment as of (ISO-8601; default now).", valueName: "time")) var asOf: String?
         @Flag(help: "Show what would change (sizes, a transition matrix, the follow-ups that would fire) without writing anything.")
         var dryRun = false
+        @Flag(help: "Allow an --as-of earlier than the latest run and rewrite the memberships as of it (see above).") var rewind = false
 
         func run() throws {
             let database = try global.openDatabase()
             let instant = try parseAsOf(asOf)
-            let engine = SegmentationEngine(database: database, catalog: global.loadPlugins())
-            var failed = false
+            let catalog = try global.loadPlugins()
+            let engine = SegmentationEngine(database: database, catalog: catalog)
+            // Running "everything" while a plugin could not load is not everything.
+            var failed = names.isEmpty && !catalog.failures.isEmpty
             var followUps: FollowUpSummary?
-            let results = try engine.run(names, asOf: instant, dryRun: dryRun) { progress in
+            let results = try engine.run(names, asOf: instant, dryRun: dryRun, rewind: rewind) { progress in
                 switch progress {
                 case .followUps(let summary):
                     followUps = summary
@@ -93,6 +108,9 @@ struct SegmentCommand: ParsableCommand {
             for size in outcome.sizes {
                 print("  \(size.segment.padding(toLength: width, withPad: " ", startingAt: 0))  \(size.customers)")
             }
+            if outcome.removed > 0 {
+                print("  \(outcome.removed) memberships removed: customers created after \(outcome.asOf.iso8601)")
+            }
             guard dryRun else { return }
             let targets = outcome.sizes.map(\.segment)
             let sources = outcome.matrix.keys.sorted { ($0.isEmpty ? "" : $0) < $1 }
@@ -117,20 +135,20 @@ struct SegmentCommand: ParsableCommand {
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
-            let catalog = global.loadPlugins()
+            let catalog = try global.loadPlugins()
             guard let found = catalog.segmentation(named: name) else {
-                throw CRMError.notFound("no segmentation named '\(name)'")
+                throw NameSuggestion.unknown("segmentation", name, known: catalog.segmentations.map(\.segmentation.name))
             }
             let sizes = try global.openDatabase().segmentSizes().filter { $0.segmentation == name }
             let total = sizes.reduce(0) { $0 + $1.customers }
-            let rows: [[String?]] = found.segmentation.segments.map { segment in
+            let rows: [[JSONValue]] = found.segmentation.segments.map { segment in
                 let count = sizes.first { $0.segment == segment }?.customers ?? 0
-                return [segment, String(count), total == 0 ? "0.0" : String(format: "%.1f", Double(count) * 100 / Double(total))]
+                return [.string(segment), .count(count), .decimal(total == 0 ? "0.0" : String(format: "%.1f", Double(count) * 100 / Double(total)))]
             }
             if format == .table {
                 print("\(name) (\(found.plugin.name) \(found.plugin.version))" + (found.segmentation.description.map { ": \($0)" } ?? ""))
             }
-            try Output(format: format).print(columns: ["segment", "customers", "percent"], rows: rows)
+            try Output(format: format).print(columns: ["segment", "customers", "percent"], values: rows)
         }
     }
 
@@ -140,14 +158,30 @@ struct SegmentCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The segmentation.") var name: String
-        @Argument(help: "Only this segment.") var segment: String?
+        @Argument(help: "Only this segment (exact spelling, as `crm segment show NAME` lists them).") var segment: String?
+        @Option(parsing: .unconditional, help: "At most this many customers (the first by customer id).") var limit: Int?
         @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
+        func validate() throws { try checkLimit(limit) }
+
         func run() throws {
-            let members = try global.openDatabase().members(segmentation: name, segment: segment)
+            let database = try global.openDatabase()
+            // Names come from the plugins and from what is stored (a plugin may be gone).
+            let catalog = try global.loadPlugins(required: false)
+            // The stored names (a scan of the memberships) are read only when the plugins do not declare the name.
+            let declared = catalog.segmentation(named: name)?.segmentation.segments
+            if declared == nil { try catalog.requireSegmentation(name, storedIn: database) }
+            if let segment, declared?.contains(segment) != true {
+                var segments = declared ?? []
+                segments += try database.segmentSizes().filter { $0.segmentation == name && !segments.contains($0.segment) }.map(\.segment)
+                guard segments.contains(segment) else {
+                    throw NameSuggestion.unknown("segment", segment, known: segments, context: " in segmentation '\(name)'")
+                }
+            }
+            let members = try database.members(segmentation: name, segment: segment)
             try Output(format: format).print(
                 columns: ["customer_id", "segment", "reason", "since"],
-                rows: members.map { [$0.customerID, $0.segment, $0.reason, $0.since.iso8601] })
+                rows: members.prefix(limit ?? .max).map { [$0.customerID, $0.segment, $0.reason, $0.since.iso8601] })
         }
     }
 
@@ -160,11 +194,11 @@ struct SegmentCommand: ParsableCommand {
 
         func run() throws {
             let database = try global.openDatabase()
-            guard try database.customer(id: customer) != nil else { throw CRMError.notFound("no customer with id \"\(customer)\"") }
+            guard try database.customer(id: customer) != nil else { throw try database.unknownCustomer(customer) }
             try Output(format: format).print(
                 columns: ["as_of", "segmentation", "from", "to", "reason", "run"],
-                rows: try database.transitions(customerID: customer).map {
-                    [$0.asOf.iso8601, $0.segmentation, $0.from, $0.to, $0.reason, String($0.runID)]
+                values: try database.transitions(customerID: customer).map {
+                    [.string($0.asOf.iso8601), .string($0.segmentation), .text($0.from), .string($0.to), .text($0.reason), .integer($0.runID)]
                 })
         }
     }

@@ -17,8 +17,8 @@ struct TaskCommand: ParsableCommand {
 
     static let columns = ["id", "customer_id", "title", "owner", "priority", "due", "status", "action"]
 
-    static func row(_ task: CustomerTask) -> [String?] {
-        [String(task.id), task.customerID, task.title, task.owner, task.priority, task.dueDate, task.status.rawValue, task.action]
+    static func row(_ task: CustomerTask) -> [JSONValue] {
+        [.integer(task.id)] + [task.customerID, task.title, task.owner, task.priority, task.dueDate, task.status.rawValue, task.action].map(JSONValue.text)
     }
 
     struct List: ParsableCommand {
@@ -34,7 +34,7 @@ struct TaskCommand: ParsableCommand {
         func run() throws {
             let tasks = try global.openDatabase().tasks(
                 matching: .init(openOnly: open, owner: owner, customerID: customer, action: action))
-            try Output(format: format).print(columns: TaskCommand.columns, rows: tasks.map(TaskCommand.row))
+            try Output(format: format).print(columns: TaskCommand.columns, values: tasks.map(TaskCommand.row))
         }
     }
 
@@ -88,10 +88,7 @@ struct TaskCommand: ParsableCommand {
         ]
         let output = Output(format: format)
         if format == .json {
-            var object: [String: Any] = [:]
-            for (key, value) in rows { object[key] = value ?? NSNull() }
-            object["id"] = task.id
-            try output.printJSON(object)
+            output.printJSON(.object(rows.map { key, value in (key, key == "id" ? .integer(task.id) : .text(value)) }))
         } else {
             try output.print(columns: ["field", "value"], rows: rows.map { [$0.0, $0.1] })
         }
