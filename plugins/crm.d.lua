@@ -84,6 +84,7 @@
 ---@field max? number
 ---@field max_length? integer         string fields, in characters
 ---@field pattern? string             string fields: a Lua pattern the value must match (string.find)
+---@field personal? boolean           holds personal data: erased by `crm customer delete --anonymize`
 ---@field validate? fun(value: any): boolean, string?  extra check; return false and a message to refuse
 ---@field compute? fun(c: crm.Customer, p: crm.Params): any  makes the field computed: recomputed by `crm segment run` and `crm field compute`; nil removes the value
 ---@field rank? table<string, crm.Rank>   computed fields only, as for segmentations

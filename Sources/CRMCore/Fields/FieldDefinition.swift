@@ -30,6 +30,8 @@ public struct FieldDefinition: PopulationNeeds {
     public let shareRanks: [ShareRankSpec]
     public let stats: [String]
     public let frequencies: [FrequencySpec]
+    /// Holds personal data: erased by `crm customer delete --anonymize`.
+    public var personal = false
 
     public var isComputed: Bool { compute != nil }
 
@@ -44,6 +46,7 @@ public struct FieldDefinition: PopulationNeeds {
         if pattern != nil { text += " matching a pattern" }
         if validate != nil { text += ", checked by validate" }
         if isComputed { text += ", computed" }
+        if personal { text += ", personal" }
         return text
     }
 

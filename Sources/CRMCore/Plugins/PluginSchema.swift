@@ -8,7 +8,7 @@ struct PluginSchema {
     ]
     static let fieldKeys = [
         "type", "values", "required", "default", "label", "description", "min", "max", "max_length", "pattern", "validate",
-        "compute", "rank", "stats", "frequencies",
+        "compute", "rank", "stats", "frequencies", "personal",
     ]
     static let segmentationKeys = ["description", "segments", "rank", "stats", "frequencies", "classify", "explain", "examples"]
     static let scoreKeys = ["description", "rank", "stats", "frequencies", "compute", "decay", "decimals", "examples"]
@@ -251,12 +251,18 @@ struct PluginSchema {
         if compute == nil && (fields["rank"] != nil || fields["stats"] != nil || fields["frequencies"] != nil) {
             report(path, "rank, stats and frequencies are only for computed fields")
         }
-        return FieldDefinition(
+        var definition = FieldDefinition(
             name: name, type: type, values: values, required: required, defaultValue: defaultValue,
             label: optionalString(fields["label"], at: path + ["label"]),
             description: optionalString(fields["description"], at: path + ["description"]),
             minimum: minimum, maximum: maximum, maxLength: maxLength, pattern: pattern, validate: validate, compute: compute,
             ranks: population.ranks, shareRanks: population.shares, stats: population.stats, frequencies: population.frequencies)
+        switch fields["personal"] {
+        case nil, .boolean(false)?: break
+        case .boolean(true)?: definition.personal = true
+        default: report(path + ["personal"], "expected true or false")
+        }
+        return definition
     }
 
     private mutating func population(

@@ -5,8 +5,8 @@ import Foundation
 struct CustomerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customer",
-        abstract: "Look at one customer, list customers matching a filter, or set who may be contacted.",
-        subcommands: [Show.self, List.self, Contact.self]
+        abstract: "Look at customers, list their orders and interactions, set who may be contacted, erase one.",
+        subcommands: [Show.self, List.self, Orders.self, Interactions.self, Contact.self, Delete.self, DataCommand.self]
     )
 
     struct Contact: ParsableCommand {
