@@ -109,5 +109,98 @@ struct CustomerErasureTests {
         let interactions = try run("customer", "interactions", "72", "--format", "csv").stdout.split(separator: "\n")
         #expect(interactions.count == 7 && interactions[1].hasSuffix("2022-06-20T17:26:47Z"))
         #expect(try run("customer", "orders", "nobody").stderr.contains("no customer with id \"nobody\""))
+        // Without --where, every customer, in id order.
+        let all = try run("customer", "list", "--format", "csv").stdout.split(separator: "\n")
+        #expect(all.count == 301 && all[1].hasPrefix("1,") && all[2].hasPrefix("2,"))
+    }
+}
+
+@Suite("Merging duplicates")
+struct CustomerMergeTests {
+    @Test("merge moves orders, interactions, tasks and tags; dry run, itself and unknown ids change nothing; history shows it")
+    func merge() throws {
+        let crm = try CRMProcess()
+        defer { crm.remove() }
+        let environment = try CustomerErasureTests.shop(crm)
+        func run(_ arguments: String...) throws -> CRMProcess.Result { try crm.run(arguments, environment: environment) }
+        func sql(_ query: String) throws -> String { try CustomerErasureTests.sql(crm, query) }
+        #expect(try run("field", "set", "267", "nickname", "Linda J").status == 0)
+        #expect(try run("field", "set", "72", "newsletter", "false").status == 0)
+        let ordersBefore = try sql("SELECT count(*) FROM orders")
+        let dry = try run("customer", "merge", "72", "267", "--dry-run")
+        #expect(dry.stdout.hasPrefix("would merge customer 267 into 72: orders 95, interactions 3"), "\(dry.stdout)")
+        #expect(try run("customer", "show", "267").status == 0)
+        #expect(try run("customer", "merge", "72", "72").stderr.contains("cannot be merged with itself"))
+        #expect(try run("customer", "merge", "72", "nosuch").stderr.contains("no customer with id \"nosuch\""))
+        let merged = try run("customer", "merge", "72", "267", "--prefer", "keep")
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(try sql("SELECT count(*) FROM orders") == ordersBefore)
+        #expect(try sql("SELECT count(*) FROM orders o JOIN customers c ON c.pk = o.customer_pk WHERE c.id = '72'") == "130")
+        #expect(try run("customer", "show", "267").status != 0)
+        #expect(try run("field", "get", "72", "nickname").stdout.contains("Ahmed K"))
+        #expect(try run("field", "get", "72", "newsletter").stdout.contains("false"))
+        for table in ["customer_fields", "orders", "interactions", "customer_activity", "memberships", "transitions", "scores",
+                      "follow_ups", "tasks", "customer_tags", "outbox", "contact_blocks", "job_effects", "customer_merges"] {
+            #expect(try sql("SELECT count(*) FROM \(table) WHERE customer_pk NOT IN (SELECT pk FROM customers)") == "0", "\(table)")
+        }
+        #expect(try sql("PRAGMA foreign_key_check") == "")
+        let history = try run("segment", "history", "72", "--format", "csv").stdout
+        #expect(history.contains(",(merge),customer 267,merged into 72,"), "\(history)")
+        let next = try run("segment", "run", "rfm", "--as-of", "2025-01-02")
+        #expect(next.status == 0, "\(next.stderr)")
+        let member = try run("segment", "members", "rfm", "--format", "csv").stdout.split(separator: "\n").first { $0.hasPrefix("72,") }
+        #expect(member?.contains("130 orders") == true, "\(member ?? "")")
+    }
+
+    @Test("--prefer duplicate takes the duplicate's value of a field both have")
+    func preferDuplicate() throws {
+        let crm = try CRMProcess()
+        defer { crm.remove() }
+        let environment = try CustomerErasureTests.shop(crm)
+        #expect(try crm.run(["field", "set", "267", "nickname", "Linda J"], environment: environment).status == 0)
+        #expect(try crm.run(["customer", "merge", "72", "267", "--prefer", "duplicate"], environment: environment).stdout.contains("fields taken from the duplicate"))
+        #expect(try crm.run(["field", "get", "72", "nickname"], environment: environment).stdout.contains("Linda J"))
+    }
+
+    @Test("SIGKILL during a delete or a merge leaves the database as before or after, never between")
+    func killed() throws {
+        let crm = try CRMProcess()
+        defer { crm.remove() }
+        var customers = "id,name\n"
+        for id in 1...3 { customers += "\(id),Customer \(id)\n" }
+        var orders = "id,customer_id,ordered_at,amount\n"
+        for id in 1...120_000 { orders += "\(id),\(id % 2 == 0 ? 1 : 2),2024-01-01T00:00:00Z,1.00\n" }
+        try crm.write("customers.csv", customers)
+        try crm.write("orders.csv", orders)
+        let template = crm.path("template.sqlite")
+        #expect(try crm.run("init", "--db", template).status == 0)
+        #expect(try crm.run("import", "customers", crm.path("customers.csv"), "--db", template).status == 0)
+        #expect(try crm.run("import", "orders", crm.path("orders.csv"), "--db", template).status == 0)
+        _ = try crm.run("segment", "list", "--db", template, "--plugins", FollowUpProcessTests.repository + "/plugins")
+        for (index, delay) in [0.05, 0.15, 0.3, 0.6].enumerated() {
+            for command in [["customer", "delete", "1", "--yes"], ["customer", "merge", "1", "2"]] {
+                let db = crm.path("killed-\(index)-\(command[1]).sqlite")
+                try FileManager.default.copyItem(atPath: template, toPath: db)
+                let (process, _, _) = try crm.start(command + ["--db", db])
+                Thread.sleep(forTimeInterval: delay)
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                let state = try crm.run("customer", "list", "--format", "csv", "--db", db, "--plugins", FollowUpProcessTests.repository + "/plugins").stdout
+                let ids = state.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) }
+                let counts = try crm.run("export", "orders", "--db", db, "--plugins", FollowUpProcessTests.repository + "/plugins").stdout
+                    .split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) }
+                let byCustomer = Dictionary(grouping: counts, by: { $0 }).mapValues(\.count)
+                if command[1] == "delete" {
+                    // Before: customer 1 with its 60,000 orders; after: neither.
+                    #expect((ids.contains("1") && byCustomer["1"] == 60_000) || (!ids.contains("1") && byCustomer["1"] == nil), "\(ids) \(byCustomer)")
+                    #expect(byCustomer["2"] == 60_000)
+                } else {
+                    // Before: 60,000 orders each; after: customer 2 gone and customer 1 holds all 120,000.
+                    let before = ids.contains("2") && byCustomer["1"] == 60_000 && byCustomer["2"] == 60_000
+                    let after = !ids.contains("2") && byCustomer["1"] == 120_000
+                    #expect(before || after, "\(ids) \(byCustomer)")
+                }
+            }
+        }
     }
 }

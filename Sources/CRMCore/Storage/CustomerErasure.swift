@@ -22,7 +22,7 @@ enum CustomerErasure {
     /// effects before the follow-ups they point to, follow-ups before the transitions.
     static let dependents = [
         "tasks", "customer_tags", "outbox", "follow_ups", "job_effects", "contact_blocks", "scores", "memberships", "transitions",
-        "customer_fields", "customer_activity", "orders", "interactions",
+        "customer_fields", "customer_activity", "orders", "interactions", "customer_merges",
     ]
 
     /// Tables an anonymisation clears: what a person wrote, what was said to or about them.

@@ -255,6 +255,20 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v8: customer merges") { db in
+            try db.execute(sql: """
+                -- Every merge of a duplicate into a customer, shown in the kept customer's history.
+                CREATE TABLE customer_merges (
+                    id           INTEGER PRIMARY KEY,
+                    customer_pk  INTEGER NOT NULL REFERENCES customers(pk),  -- the customer kept
+                    duplicate_id TEXT NOT NULL,
+                    merged_at    INTEGER NOT NULL,
+                    run_id       INTEGER NOT NULL REFERENCES runs(id),
+                    summary      TEXT NOT NULL
+                );
+                CREATE INDEX customer_merges_by_customer ON customer_merges(customer_pk);
+                """)
+        }
         return migrator
     }
 }

@@ -6,7 +6,7 @@ struct CustomerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customer",
         abstract: "Look at customers, list their orders and interactions, set who may be contacted, erase one.",
-        subcommands: [Show.self, List.self, Orders.self, Interactions.self, Contact.self, Delete.self, DataCommand.self]
+        subcommands: [Show.self, List.self, Orders.self, Interactions.self, Contact.self, Merge.self, Delete.self, DataCommand.self]
     )
 
     struct Contact: ParsableCommand {
@@ -80,7 +80,8 @@ struct CustomerCommand: ParsableCommand {
         func run() throws {
             let database = try global.openDatabase()
             let catalog = try global.loadPlugins(required: false)
-            let ids = try CustomerFilter(expression: filter ?? "true").matches(database: database, catalog: catalog, asOf: try parseAsOf(asOf))
+            let ids = try filter.map { try CustomerFilter(expression: $0).matches(database: database, catalog: catalog, asOf: try parseAsOf(asOf)) }
+                ?? database.customerIDs().sorted(by: CustomerIDOrder.precedes)
             let selected = limit.map { Array(ids.prefix($0)) } ?? ids
             let customers = try selected.compactMap { try database.customer(id: $0) }
             try Output(format: format).print(

@@ -179,3 +179,37 @@ extension CustomerCommand {
         }
     }
 }
+
+extension CustomerCommand {
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Merge a duplicate customer into the one to keep.",
+            discussion: """
+                The duplicate's orders, interactions, tasks, outbox messages, tags and do-not-contact
+                records move to KEEP; a custom field both have keeps KEEP's value unless
+                --prefer duplicate; attributes KEEP lacks are filled from the duplicate. The
+                duplicate's memberships, segment history and scores are dropped: the next segment
+                run classifies KEEP on the merged history. One transaction, recorded in `crm runs`
+                and shown in `crm segment history KEEP`. --dry-run says what would move.
+
+                Examples:
+                  crm customer merge 17 1017 --dry-run
+                  crm customer merge 17 1017 --prefer duplicate
+                """)
+
+        enum Preference: String, ExpressibleByArgument { case keep, duplicate }
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The customer to keep.") var keep: String
+        @Argument(help: "The duplicate, merged into KEEP and removed.") var duplicate: String
+        @Option(help: "Whose value a custom field both have keeps: keep or duplicate.") var prefer: Preference = .keep
+        @Flag(help: "Say what would move without changing anything.") var dryRun = false
+
+        func run() throws {
+            let summary = try global.openDatabase().mergeCustomers(
+                keep: keep, duplicate: duplicate, preferDuplicate: prefer == .duplicate, dryRun: dryRun)
+            print("\(dryRun ? "would merge" : "merged") customer \(duplicate) into \(keep): \(summary.counts)"
+                + (summary.attributesFilled.isEmpty ? "" : " (\(summary.attributesFilled.joined(separator: ", ")) from the duplicate)"))
+        }
+    }
+}

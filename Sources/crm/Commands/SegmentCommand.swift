@@ -195,11 +195,22 @@ struct SegmentCommand: ParsableCommand {
         func run() throws {
             let database = try global.openDatabase()
             guard try database.customer(id: customer) != nil else { throw try database.unknownCustomer(customer) }
+            // Merges of duplicates into this customer stand between the changes, by date.
+            let changes = try database.transitions(customerID: customer).map { transition -> (Timestamp, [JSONValue]) in
+                (transition.asOf, [
+                    .string(transition.asOf.iso8601), .string(transition.segmentation), .text(transition.from), .string(transition.to),
+                    .text(transition.reason), .integer(transition.runID),
+                ])
+            }
+            let merges = try database.merges(into: customer).map { merge -> (Timestamp, [JSONValue]) in
+                (merge.mergedAt, [
+                    .string(merge.mergedAt.iso8601), .string("(merge)"), .string("customer \(merge.duplicate)"), .string("merged into \(customer)"),
+                    .string(merge.summary), .integer(merge.runID),
+                ])
+            }
             try Output(format: format).print(
                 columns: ["as_of", "segmentation", "from", "to", "reason", "run"],
-                values: try database.transitions(customerID: customer).map {
-                    [.string($0.asOf.iso8601), .string($0.segmentation), .text($0.from), .string($0.to), .text($0.reason), .integer($0.runID)]
-                })
+                values: (changes + merges).enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element.1))
         }
     }
 }
