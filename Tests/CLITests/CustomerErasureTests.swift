@@ -204,3 +204,34 @@ struct CustomerMergeTests {
         }
     }
 }
+
+@Suite("Imports that do not erase by accident")
+struct ImportEmptyCellTests {
+    @Test("an empty cell leaves the stored value alone; --clear-empty clears it; an absent column is never touched")
+    func emptyCells() throws {
+        let crm = try CRMProcess()
+        defer { crm.remove() }
+        let environment = try CustomerErasureTests.shop(crm)
+        func run(_ arguments: String...) throws -> CRMProcess.Result { try crm.run(arguments, environment: environment) }
+        func show(_ id: String) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(run("customer", "data", id).stdout.utf8)) as? [String: Any])
+        }
+        let before = try show("72")
+        let partial = try crm.write("partial.csv", "id,email,city,nickname,tags\n72,,,,\n")
+        #expect(try run("import", "customers", partial).status == 0)
+        let kept = try show("72")
+        #expect((kept["customer"] as? [String: Any])?["email"] as? String == "ahmed.kowalski72@example.org")
+        #expect((kept["customer"] as? [String: Any])?["city"] as? String == "Singapore")
+        #expect((kept["fields"] as? [String: Any])?["nickname"] as? String == "Ahmed K")
+        #expect((kept["tags"] as? [String]) == (before["tags"] as? [String]) && (kept["tags"] as? [String])?.isEmpty == false)
+        let cleared = try run("import", "customers", partial, "--clear-empty")
+        #expect(cleared.status == 0, "\(cleared.stderr)")
+        let after = try show("72")
+        let customer = try #require(after["customer"] as? [String: Any])
+        #expect(customer["email"] is NSNull && customer["city"] is NSNull)
+        #expect(customer["name"] as? String == "Ahmed Kowalski")  // not a column of the file
+        #expect((after["fields"] as? [String: Any])?["nickname"] == nil)
+        #expect((after["tags"] as? [String])?.isEmpty == true)
+        #expect(try run("import", "--help").stdout.contains("--clear-empty"))
+    }
+}

@@ -61,7 +61,9 @@ struct ImportPass {
             customers = directory
             mapper = InteractionMapper(customers: directory, kinds: Set(InteractionKind.builtIn))
         }
-        let upsert = try BulkUpsert(db: db, table: kind.table, columns: mapper.tableColumns, runID: runID)
+        let present = Set(reader.header.names).union(kind == .customers ? [] : ["customer_pk"])
+        let upsert = try BulkUpsert(
+            db: db, table: kind.table, columns: mapper.tableColumns, runID: runID, clearing: options.clearEmpty ? present : [])
         defer { try? upsert.close(db: db) }
         while true {
             if shouldStop {
@@ -84,7 +86,7 @@ struct ImportPass {
             upsert.beginRow(line: record.line)
             mapper.map(&fields, into: upsert, warnings: &warnings)
             let fieldWrites = customFieldWrites(&fields)
-            let tagWrite = kind == .customers ? Self.tags(&fields) : nil
+            let tagWrite = kind == .customers ? Self.tags(&fields, clearEmpty: options.clearEmpty) : nil
             if fields.problems.isEmpty {
                 pendingFieldWrites += fieldWrites
                 if let tagWrite { pendingTagWrites.append(tagWrite) }
@@ -121,6 +123,8 @@ struct ImportPass {
         var writes: [(line: Int, customerID: String, field: String, json: String?)] = []
         for field in fieldColumns {
             guard let bytes = fields.bytes(field.name) else { continue }
+            // An empty cell leaves the stored value alone unless --clear-empty (a required field still needs one).
+            if bytes.isEmpty && !options.clearEmpty && !field.definition.required { continue }
             switch field.check(String(decoding: bytes, as: UTF8.self)) {
             case .success(let value): writes.append((fields.line, customerID, field.name, value?.json))
             case .failure(let problem): fields.report(field.name, problem.reason)
@@ -130,9 +134,10 @@ struct ImportPass {
     }
 
     /// The record's `tags` cell: tags separated by commas, each without surrounding spaces and
-    /// at most 64 characters; an empty cell means no tags. Nil without a `tags` column.
-    private static func tags(_ fields: inout FieldReader) -> (line: Int, customerID: String, tags: [String])? {
-        guard let cell = fields.bytes("tags"), let id = fields.bytes("id") else { return nil }
+    /// at most 64 characters; an empty cell leaves the tags alone (no tags with `--clear-empty`).
+    /// Nil without a `tags` column.
+    private static func tags(_ fields: inout FieldReader, clearEmpty: Bool) -> (line: Int, customerID: String, tags: [String])? {
+        guard let cell = fields.bytes("tags"), let id = fields.bytes("id"), !cell.isEmpty || clearEmpty else { return nil }
         let text = String(decoding: cell, as: UTF8.self)
         let tags = text.isEmpty ? [] : text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         for tag in tags {

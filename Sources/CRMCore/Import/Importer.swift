@@ -5,6 +5,9 @@ import GRDB
 public struct ImportOptions: Sendable {
     /// Import the good records and write the bad ones to `rejectsPath` instead of refusing the file.
     public var skipInvalid = false
+    /// An empty cell clears the stored value; by default it leaves it alone (columns absent from
+    /// the file are never touched either way).
+    public var clearEmpty = false
     /// Where rejected records go with `skipInvalid`; default `FILE.rejects.csv` beside the input.
     public var rejectsPath: String?
     /// How many problems an all-or-nothing import lists before it stops looking.

@@ -38,12 +38,15 @@ final class BulkUpsert {
 
     /// Rows written (inserted or updated) so far.
     private(set) var written = 0
+    private let clearing: Set<String>
 
     /// - Parameters:
     ///   - columns: the table columns each row fills, in order; `id` must be among them.
     ///     `import_run` is added by this type.
     ///   - runID: the run doing the import; rows carry it so a second write of one id is found.
-    init(db: Database, table: String, columns: [String], runID: Int64, rowsPerStatement: Int = 100) throws {
+    ///   - clearing: columns an empty (NULL) value clears on update; every other column keeps its
+    ///     stored value when the new one is empty (`crm import --clear-empty` names the file's columns).
+    init(db: Database, table: String, columns: [String], runID: Int64, clearing: Set<String> = [], rowsPerStatement: Int = 100) throws {
         guard let connection = db.sqliteConnection else {
             throw CRMError.internalInconsistency("database connection is closed")
         }
@@ -51,6 +54,7 @@ final class BulkUpsert {
         self.table = table
         self.columns = columns + ["import_run"]
         self.runID = runID
+        self.clearing = clearing.union(["import_run"])
         self.rowsPerStatement = max(1, min(rowsPerStatement, 32_766 / (columns.count + 1)))
         try db.execute(sql: """
             CREATE TEMP TRIGGER IF NOT EXISTS crm_duplicate_\(table)
@@ -76,7 +80,9 @@ final class BulkUpsert {
 
     private func prepare(rows: Int) throws -> OpaquePointer {
         let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-        let updates = columns.filter { $0 != "id" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let updates = columns.filter { $0 != "id" }.map { column in
+            clearing.contains(column) ? "\(column) = excluded.\(column)" : "\(column) = coalesce(excluded.\(column), \(column))"
+        }.joined(separator: ", ")
         let sql = """
             INSERT INTO main.\(table) (\(columns.joined(separator: ", ")))
             VALUES \(Array(repeating: placeholders, count: rows).joined(separator: ","))

@@ -29,7 +29,9 @@ struct ImportCommand: ParsableCommand {
             Customer files may also have a tags column (tags separated by commas, replacing the
             customer's tags) and a column per custom field the plugins declare.
             Times are ISO-8601 with Z or an offset (2024-12-30T10:00:00+08:00) or a plain date;
-            amounts use a dot (19.90). A record whose id is already known updates it.
+            amounts use a dot (19.90). A record whose id is already known updates it: an empty
+            cell leaves the stored value alone (--clear-empty clears it), and a column the file
+            does not have is never touched.
 
             By default the import is all or nothing: one bad record and nothing is written; the
             problems are listed with file, line and column. --skip-invalid imports the good
@@ -52,6 +54,9 @@ struct ImportCommand: ParsableCommand {
 
     @Flag(help: "Import the good records and write the bad ones to the rejects file.")
     var skipInvalid = false
+
+    @Flag(help: "An empty cell clears the stored value (by default it leaves it alone).")
+    var clearEmpty = false
 
     @Option(help: ArgumentHelp("Where --skip-invalid writes the bad records (default: FILE.rejects.csv).", valueName: "file"))
     var rejects: String?
@@ -79,6 +84,7 @@ struct ImportCommand: ParsableCommand {
         }
         var options = ImportOptions()
         options.skipInvalid = skipInvalid
+        options.clearEmpty = clearEmpty
         options.rejectsPath = rejects
         options.maxProblems = maxProblems
         options.progress = { count in Progress.report("\(file): \(count) records read") }
