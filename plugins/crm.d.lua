@@ -160,8 +160,10 @@
 ---@field occupation string?
 ---@field age_years integer?          whole years at as-of; nil if the birth date is unknown
 ---@field tenure_days integer?        days since sign-up (or the first order)
----@field order_count integer         orders up to as-of
----@field monetary number             sum of order amounts
+---@field order_count integer         orders up to as-of (purchases; returns are not orders)
+---@field monetary number             sum of order amounts, net of returns
+---@field returns_count integer       returns: order lines with a negative amount (and quantity)
+---@field returned_amount number      sum of returned amounts, as a positive number
 ---@field average_order_value number  monetary / order_count; 0 without orders
 ---@field max_order_value number      largest single order; 0 without orders
 ---@field max_order_quantity integer? largest quantity in one order

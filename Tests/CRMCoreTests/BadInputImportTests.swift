@@ -46,7 +46,7 @@ struct BadInputImportTests {
             ("NaN", "amount", "\"NaN\" is not a decimal number"),
             ("1e309", "amount", "\"1e309\" is not a decimal number"),
             ("1.234", "amount", "more than 2 decimal places"),
-            ("-5.00", "amount", "is negative"),
+            ("-5.00", "quantity", "1 does not match the amount's sign: a return has a negative amount and a negative quantity"),
         ])
     func badAmount(value: String, column: String, reason: String) throws {
         let field = value.contains(",") ? "\"\(value)\"" : value

@@ -67,7 +67,7 @@ struct FieldReader {
     }
 
     /// A decimal amount in minor units of the currency; never negative.
-    mutating func money(_ column: String, currency: Currency, required: Bool) -> Int64? {
+    mutating func money(_ column: String, currency: Currency, required: Bool, allowNegative: Bool = false) -> Int64? {
         guard let value = bytes(column) else { return nil }
         if value.isEmpty {
             if required {
@@ -78,7 +78,7 @@ struct FieldReader {
         }
         do {
             let minorUnits = try Money.parseMinorUnits(UnsafeRawBufferPointer(value), scale: currency.scale)
-            if minorUnits < 0 {
+            if minorUnits < 0 && !allowNegative {
                 report(column, "\(ValueError.quoted(String(decoding: value, as: UTF8.self))) is negative; amounts are zero or more")
                 return nil
             }

@@ -1,3 +1,4 @@
+import Foundation
 /// Turns validated CSV records of one kind into table rows.
 protocol RecordMapper {
     /// The table columns each row fills, in the order `map` appends them.
@@ -74,10 +75,29 @@ struct OrderMapper: RecordMapper {
         upsert.appendInteger(reader.timestamp("ordered_at", required: true)?.microsecondsSinceEpoch ?? 0)
         appendOptionalText("product", from: reader, into: upsert)
         appendOptionalText("category", from: reader, into: upsert)
-        appendOptional(reader.integer("quantity", minimum: 1, required: true), into: upsert)
-        appendOptional(reader.money("unit_price", currency: currency, required: true), into: upsert)
-        upsert.appendInteger(reader.money("amount", currency: currency, required: true) ?? 0)
+        // A line with a negative amount (and quantity) is a return.
+        let quantity = reader.integer("quantity", minimum: -Int64(Int32.max), required: true)
+        let unitPrice = reader.money("unit_price", currency: currency, required: true)
+        let amount = reader.money("amount", currency: currency, required: true, allowNegative: true)
+        if let quantity, quantity == 0 {
+            reader.report("quantity", "is 0; a purchase has a quantity of 1 or more, a return a negative one")
+        } else if let quantity, let amount, (quantity < 0) != (amount < 0), amount != 0 {
+            reader.report(
+                "quantity", "\(quantity) does not match the amount's sign: a return has a negative amount and a negative quantity")
+        } else if let quantity, let unitPrice, let amount, abs(amount - quantity * unitPrice) > Self.centTolerance(currency) {
+            // Discounts exist: kept as written, and counted.
+            warnings.append(ImportProblem(
+                file: reader.file, line: reader.line, column: "amount",
+                reason: "\(Money.formatMinorUnits(amount, scale: currency.scale)) differs from quantity × unit_price "
+                    + "(\(Money.formatMinorUnits(quantity * unitPrice, scale: currency.scale))) by more than a cent; kept as written"))
+        }
+        appendOptional(quantity, into: upsert)
+        appendOptional(unitPrice, into: upsert)
+        upsert.appendInteger(amount ?? 0)
     }
+
+    /// One cent in minor units (1 for a currency with cents, a whole unit for one without).
+    static func centTolerance(_ currency: Currency) -> Int64 { currency.scale >= 2 ? Int64(pow(10.0, Double(currency.scale - 2))) : 1 }
 }
 
 /// Interactions: the kind must be one the core or a plugin declares.

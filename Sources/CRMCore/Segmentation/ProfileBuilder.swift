@@ -94,18 +94,28 @@ struct ProfileBuilder {
         table.gender.append(customer.gender)
         table.occupation.append(customer.occupation)
         table.ageYears.append(age(birthDate: customer.birthDate))
-        let since = customer.createdAt ?? orders.first?.orderedAt
-        table.tenureDays.append(since.map(days(from:)) ?? -1)
-        table.orderCount.append(Int32(orders.count))
         let yearAgo = asOf.microsecondsSinceEpoch - 365 * 86_400_000_000
+        // Returns (negative amounts) count in the net monetary value and in the returns fields
+        // only; frequency, recency, gaps and categories are about purchases.
         var monetary: Int64 = 0
         var maxAmount: Int64 = 0
         var maxQuantity: Int64 = -1
         var lastYear: Int32 = 0
+        var purchases: Int32 = 0
+        var returns: Int32 = 0
+        var returned: Int64 = 0
+        var firstPurchase: Int64?
         scratch.reset()
         var previous: Int64?
         for order in orders {
             monetary += order.amount
+            if order.amount < 0 {
+                returns += 1
+                returned -= order.amount
+                continue
+            }
+            purchases += 1
+            if firstPurchase == nil { firstPurchase = order.orderedAt }
             maxAmount = max(maxAmount, order.amount)
             if let quantity = order.quantity { maxQuantity = max(maxQuantity, quantity) }
             if order.orderedAt > yearAgo { lastYear += 1 }
@@ -113,11 +123,16 @@ struct ProfileBuilder {
             previous = order.orderedAt
             scratch.count(category: order.category)
         }
+        let since = customer.createdAt ?? firstPurchase
+        table.tenureDays.append(since.map(days(from:)) ?? -1)
+        table.orderCount.append(purchases)
+        table.returnsCount.append(returns)
+        table.returnedAmount.append(returned)
         table.monetary.append(monetary)
         table.maxOrderAmount.append(maxAmount)
         table.maxOrderQuantity.append(Int32(clamping: maxQuantity))
-        table.daysSinceFirstOrder.append(orders.first.map { days(from: $0.orderedAt) } ?? -1)
-        table.recencyDays.append(orders.last.map { days(from: $0.orderedAt) } ?? -1)
+        table.daysSinceFirstOrder.append(firstPurchase.map { days(from: $0) } ?? -1)
+        table.recencyDays.append(previous.map { days(from: $0) } ?? -1)
         table.lastDaysBetweenOrders.append(scratch.gaps.last ?? .nan)
         table.medianDaysBetweenOrders.append(median(&scratch.gaps))
         table.orders365d.append(lastYear)

@@ -69,9 +69,15 @@ public struct ProfileField: Sendable {
     ]
 
     private static let orderFields: [ProfileField] = [
-        ProfileField(name: "order_count", summary: "orders up to as-of") { .integer(Int64($0.orderCount[$1])) },
-        ProfileField(name: "monetary", summary: "sum of order amounts, in currency units (61.47)") {
+        ProfileField(name: "order_count", summary: "orders (purchases, not returns) up to as-of") { .integer(Int64($0.orderCount[$1])) },
+        ProfileField(name: "monetary", summary: "sum of order amounts net of returns, in currency units (61.47)") {
             .number($0.amount($0.monetary[$1]))
+        },
+        ProfileField(name: "returns_count", summary: "returns (order lines with a negative amount) up to as-of") {
+            .integer(Int64($0.returnsCount[$1]))
+        },
+        ProfileField(name: "returned_amount", summary: "sum of returned amounts, positive, in currency units") {
+            .number($0.amount($0.returnedAmount[$1]))
         },
         ProfileField(name: "average_order_value", summary: "monetary / order_count; 0 without orders") { table, customer in
             let count = table.orderCount[customer]

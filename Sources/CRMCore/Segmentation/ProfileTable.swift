@@ -27,6 +27,9 @@ public struct ProfileTable: Sendable {
     var orderCount: [Int32] = []
     /// Sum of amounts in minor units.
     var monetary: [Int64] = []
+    /// Returns (order lines with a negative amount) and their total, in minor units (positive).
+    var returnsCount: [Int32] = []
+    var returnedAmount: [Int64] = []
     var maxOrderAmount: [Int64] = []
     var maxOrderQuantity: [Int32] = []
     /// UTC days from the first / last order's date to as-of's date; -1 without orders.
@@ -62,6 +65,8 @@ public struct ProfileTable: Sendable {
             self[keyPath: column].reserveCapacity(customers)
         }
         monetary.reserveCapacity(customers)
+        returnsCount.reserveCapacity(customers)
+        returnedAmount.reserveCapacity(customers)
         maxOrderAmount.reserveCapacity(customers)
         medianDaysBetweenOrders.reserveCapacity(customers)
         lastDaysBetweenOrders.reserveCapacity(customers)

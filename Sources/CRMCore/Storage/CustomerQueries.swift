@@ -34,12 +34,16 @@ extension CRMDatabase {
             else { return nil }
             let orders = try Row.fetchOne(
                 db,
-                sql: "SELECT count(*), min(ordered_at), max(ordered_at), coalesce(sum(amount), 0) FROM orders WHERE customer_pk = ?",
+                sql: """
+                    SELECT count(*) FILTER (WHERE amount >= 0), min(ordered_at) FILTER (WHERE amount >= 0),
+                           max(ordered_at) FILTER (WHERE amount >= 0), coalesce(sum(amount), 0)
+                    FROM orders WHERE customer_pk = ?
+                    """,
                 arguments: [pk])
             let categories = try String.fetchAll(
                 db,
                 sql: """
-                    SELECT category FROM orders WHERE customer_pk = ? AND category IS NOT NULL
+                    SELECT category FROM orders WHERE customer_pk = ? AND category IS NOT NULL AND amount >= 0
                     GROUP BY category ORDER BY count(*) DESC, category LIMIT 3
                     """,
                 arguments: [pk])
