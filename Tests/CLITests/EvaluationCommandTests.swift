@@ -61,6 +61,10 @@ struct EvaluationCommandTests {
         let measured = try #require(try JSONSerialization.jsonObject(with: Data(outcomes.stdout.utf8)) as? [String: Any])
         #expect((measured["segments"] as? [[String: Any]])?.first?["repurchase_rate"] is Double)
         #expect((measured["actions"] as? [Any])?.isEmpty == true)
+        let quality = try crm.run(["quality", "--format", "json"] + plugins)
+        #expect(quality.status == 0, "\(quality.stderr)")
+        let checks = try #require(try JSONSerialization.jsonObject(with: Data(quality.stdout.utf8)) as? [[String: Any]])
+        #expect(checks.count == 10 && checks.allSatisfy { $0["count"] is Int && $0["examples"] is [String] })
         let broken = try crm.write("broken.lua", "return { name = ")
         for (arguments, message) in [
             (["segment", "report", "nosuch"], "no segmentation named 'nosuch'"),

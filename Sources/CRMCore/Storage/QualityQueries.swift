@@ -1,0 +1,84 @@
+import GRDB
+
+/// A count and a few examples (customer or order ids) found by one data-quality query.
+struct QualityCount: Sendable, Equatable {
+    var count: Int
+    var examples: [String]
+}
+
+/// The reads `crm quality` makes; every statement counts everything and lists a few examples.
+extension CRMDatabase {
+    static let qualityExamples = 5
+
+    /// Customers without a name, without any contact (email or phone), without a creation date.
+    func customersMissing() throws -> (name: QualityCount, contact: QualityCount, createdAt: QualityCount) {
+        try read { db in
+            func count(_ condition: String) throws -> QualityCount {
+                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM customers WHERE \(condition)") ?? 0
+                let ids = try String.fetchAll(
+                    db, sql: "SELECT id FROM customers WHERE \(condition) ORDER BY pk LIMIT ?", arguments: [Self.qualityExamples])
+                return QualityCount(count: total, examples: ids)
+            }
+            return (
+                try count("coalesce(trim(name), '') = ''"),
+                try count("coalesce(trim(email), '') = '' AND coalesce(trim(phone), '') = ''"),
+                try count("created_at IS NULL")
+            )
+        }
+    }
+
+    /// Every customer's id, email and phone, in key order, for finding duplicates.
+    func customerContacts(_ body: (String, String?, String?) -> Void) throws {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, email, phone FROM customers ORDER BY pk")
+            while let row = try rows.next() { body(row[0], row[1], row[2]) }
+        }
+    }
+
+    /// Orders dated after `now`, and orders dated before their customer was created.
+    func implausibleOrders(now: Timestamp) throws -> (future: QualityCount, beforeCustomer: QualityCount) {
+        try read { db in
+            func count(_ from: String, _ condition: String, _ arguments: StatementArguments = []) throws -> QualityCount {
+                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(from) WHERE \(condition)", arguments: arguments) ?? 0
+                let ids = try String.fetchAll(
+                    db, sql: "SELECT o.id FROM \(from) WHERE \(condition) ORDER BY o.pk LIMIT \(Self.qualityExamples)",
+                    arguments: arguments)
+                return QualityCount(count: total, examples: ids)
+            }
+            return (
+                try count("orders o", "o.ordered_at > ?", [now.microsecondsSinceEpoch]),
+                try count("orders o JOIN customers c ON c.pk = o.customer_pk", "o.ordered_at < c.created_at")
+            )
+        }
+    }
+
+    /// Customers created before `since` with no order and no interaction after it.
+    func staleCustomers(since: Timestamp) throws -> QualityCount {
+        try read { db in
+            let condition = """
+                (c.created_at IS NULL OR c.created_at < ?1)
+                AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_pk = c.pk AND o.ordered_at >= ?1)
+                AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.customer_pk = c.pk AND i.occurred_at >= ?1)
+                """
+            let arguments: StatementArguments = [since.microsecondsSinceEpoch]
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM customers c WHERE \(condition)", arguments: arguments) ?? 0
+            let ids = try String.fetchAll(
+                db, sql: "SELECT c.id FROM customers c WHERE \(condition) ORDER BY c.pk LIMIT \(Self.qualityExamples)", arguments: arguments)
+            return QualityCount(count: total, examples: ids)
+        }
+    }
+
+    /// The last succeeded import, and the last succeeded run of each segmentation.
+    func lastRuns() throws -> (importRun: Int64?, segmentations: [String: Int64]) {
+        try read { db in
+            let importRun = try Int64.fetchOne(db, sql: "SELECT max(id) FROM runs WHERE kind = 'import' AND outcome = 'succeeded'")
+            var segmentations: [String: Int64] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT subject, max(id) FROM runs WHERE kind = 'segmentation' AND outcome = 'succeeded' GROUP BY subject")
+            {
+                segmentations[row[0]] = row[1]
+            }
+            return (importRun, segmentations)
+        }
+    }
+}
