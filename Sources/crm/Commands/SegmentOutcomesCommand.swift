@@ -73,12 +73,16 @@ struct SegmentOutcomesCommand: ParsableCommand {
         ])
         for action in outcomes.actions {
             actions.rows.append([
-                .text(action.action), .integer(action.treated.customers), .rate(action.treated.conversion),
-                .money(action.treated.revenuePerCustomer), .integer(action.heldOut.customers), .rate(action.heldOut.conversion),
-                .money(action.heldOut.revenuePerCustomer), .rate(action.difference?.difference), .rate(action.difference?.lower),
+                .text(action.action), .integer(action.treated.customers), .rate(conversion(action.treated)),
+                .number(revenue(action.treated), digits: 2), .integer(action.heldOut.customers), .rate(conversion(action.heldOut)),
+                .number(revenue(action.heldOut), digits: 2), .rate(action.difference?.difference), .rate(action.difference?.lower),
                 .rate(action.difference?.upper),
             ])
         }
         return (segments, actions)
     }
+
+    /// An empty group has no conversion or revenue: blank, not a misleading 0.
+    private static func conversion(_ group: SegmentOutcomes.Group) -> Double? { group.customers > 0 ? group.conversion : nil }
+    private static func revenue(_ group: SegmentOutcomes.Group) -> Double? { group.customers > 0 ? group.revenuePerCustomer : nil }
 }
