@@ -21,6 +21,7 @@ struct CRM: ParsableCommand {
             InitCommand.self, ImportCommand.self, ExportCommand.self, CustomerCommand.self, RunsCommand.self,
             PluginCommand.self, SegmentCommand.self, ScoreCommand.self, TaskCommand.self, OutboxCommand.self, FieldCommand.self,
             GenerateCommand.self, DemoCommand.self, JobCommand.self, SchedulerCommand.self, CronCommand.self, QualityCommand.self,
+            ReportCommand.self,
         ]
     )
 }
