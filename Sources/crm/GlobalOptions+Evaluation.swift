@@ -4,12 +4,7 @@ import CRMCore
 extension GlobalOptions {
     /// The loaded segmentation called `name`, or an error listing the known ones.
     func segmentation(named name: String) throws -> SegmentationDefinition {
-        let catalog = loadPlugins(quiet: true)
-        guard let found = catalog.segmentation(named: name) else {
-            let known = catalog.segmentations.map(\.segmentation.name)
-            throw CRMError.notFound(
-                "no segmentation named '\(name)'" + (known.isEmpty ? " (no plugins are loaded)" : " (known: \(known.joined(separator: ", ")))"))
-        }
+        let found = try loadPlugins(quiet: true).requireSegmentation(named: name)
         return found.segmentation
     }
 }

@@ -23,11 +23,7 @@ public struct Backtest: Sendable {
         _ database: CRMDatabase, catalog: PluginCatalog, segmentation name: String, asOf: Timestamp, window: EvaluationWindow,
         candidateFile: String? = nil, now: Timestamp = .now()
     ) throws -> Backtest {
-        guard let installed = catalog.segmentation(named: name) else {
-            let known = catalog.segmentations.map(\.segmentation.name)
-            throw CRMError.notFound(
-                "no segmentation named '\(name)'" + (known.isEmpty ? " (no plugins are loaded)" : " (known: \(known.joined(separator: ", ")))"))
-        }
+        let installed = try catalog.requireSegmentation(named: name)
         var subjects = [(installed.plugin, installed.segmentation)]
         if let candidateFile {
             switch PluginCatalog.check(file: candidateFile) {

@@ -13,18 +13,23 @@ extension CRMDatabase {
     /// Customers without a name, without any contact (email or phone), without a creation date.
     func customersMissing() throws -> (name: QualityCount, contact: QualityCount, createdAt: QualityCount) {
         try read { db in
-            func count(_ condition: String) throws -> QualityCount {
-                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM customers WHERE \(condition)") ?? 0
-                let ids = try String.fetchAll(
-                    db, sql: "SELECT id FROM customers WHERE \(condition) ORDER BY pk LIMIT ?", arguments: [Self.qualityExamples])
-                return QualityCount(count: total, examples: ids)
-            }
-            return (
-                try count("coalesce(trim(name), '') = ''"),
-                try count("coalesce(trim(email), '') = '' AND coalesce(trim(phone), '') = ''"),
-                try count("created_at IS NULL")
+            (
+                try Self.count(db, "customers c", "coalesce(trim(c.name), '') = ''", examples: "c"),
+                try Self.count(db, "customers c", "coalesce(trim(c.email), '') = '' AND coalesce(trim(c.phone), '') = ''", examples: "c"),
+                try Self.count(db, "customers c", "c.created_at IS NULL", examples: "c")
             )
         }
+    }
+
+    /// Rows of `from` meeting `condition`: how many, and the ids of the first few by key
+    /// (`examples` is the alias whose `id` and `pk` are meant).
+    private static func count(
+        _ db: Database, _ from: String, _ condition: String, examples alias: String, _ arguments: StatementArguments = []
+    ) throws -> QualityCount {
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(from) WHERE \(condition)", arguments: arguments) ?? 0
+        let ids = try String.fetchAll(
+            db, sql: "SELECT \(alias).id FROM \(from) WHERE \(condition) ORDER BY \(alias).pk LIMIT \(qualityExamples)", arguments: arguments)
+        return QualityCount(count: total, examples: ids)
     }
 
     /// Every customer's id, email and phone, in key order, for finding duplicates.
@@ -38,16 +43,9 @@ extension CRMDatabase {
     /// Orders dated after `now`, and orders dated before their customer was created.
     func implausibleOrders(now: Timestamp) throws -> (future: QualityCount, beforeCustomer: QualityCount) {
         try read { db in
-            func count(_ from: String, _ condition: String, _ arguments: StatementArguments = []) throws -> QualityCount {
-                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(from) WHERE \(condition)", arguments: arguments) ?? 0
-                let ids = try String.fetchAll(
-                    db, sql: "SELECT o.id FROM \(from) WHERE \(condition) ORDER BY o.pk LIMIT \(Self.qualityExamples)",
-                    arguments: arguments)
-                return QualityCount(count: total, examples: ids)
-            }
-            return (
-                try count("orders o", "o.ordered_at > ?", [now.microsecondsSinceEpoch]),
-                try count("orders o JOIN customers c ON c.pk = o.customer_pk", "o.ordered_at < c.created_at")
+            (
+                try Self.count(db, "orders o", "o.ordered_at > ?", examples: "o", [now.microsecondsSinceEpoch]),
+                try Self.count(db, "orders o JOIN customers c ON c.pk = o.customer_pk", "o.ordered_at < c.created_at", examples: "o")
             )
         }
     }
@@ -55,16 +53,13 @@ extension CRMDatabase {
     /// Customers created before `since` with no order and no interaction after it.
     func staleCustomers(since: Timestamp) throws -> QualityCount {
         try read { db in
-            let condition = """
+            try Self.count(
+                db, "customers c",
+                """
                 (c.created_at IS NULL OR c.created_at < ?1)
                 AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_pk = c.pk AND o.ordered_at >= ?1)
                 AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.customer_pk = c.pk AND i.occurred_at >= ?1)
-                """
-            let arguments: StatementArguments = [since.microsecondsSinceEpoch]
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM customers c WHERE \(condition)", arguments: arguments) ?? 0
-            let ids = try String.fetchAll(
-                db, sql: "SELECT c.id FROM customers c WHERE \(condition) ORDER BY c.pk LIMIT \(Self.qualityExamples)", arguments: arguments)
-            return QualityCount(count: total, examples: ids)
+                """, examples: "c", [since.microsecondsSinceEpoch])
         }
     }
 
