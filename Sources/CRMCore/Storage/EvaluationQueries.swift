@@ -52,15 +52,11 @@ extension CRMDatabase {
     }
 
     /// Each customer's segment right after run `runID`: the last transition up to that run.
+    /// One pass in transition order, the later overwriting the earlier (no sort, no subquery).
     func memberships(_ segmentation: String, atRun runID: Int64) throws -> [Int64: String] {
         try read { db in
             let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT customer_pk, to_segment FROM transitions AS t
-                    WHERE segmentation = ?1 AND run_id <= ?2 AND id = (
-                        SELECT max(id) FROM transitions WHERE segmentation = ?1 AND customer_pk = t.customer_pk AND run_id <= ?2)
-                    """,
+                db, sql: "SELECT customer_pk, to_segment FROM transitions WHERE segmentation = ? AND run_id <= ? ORDER BY id",
                 arguments: [segmentation, runID])
             var result: [Int64: String] = [:]
             while let row = try rows.next() { result[row[0]] = row[1] }
