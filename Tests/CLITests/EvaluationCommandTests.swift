@@ -71,7 +71,7 @@ struct EvaluationCommandTests {
             (["segment", "report", "lifecycle", "--from", "9999"], "run 9999 is not a succeeded run"),
             (["segment", "outcomes", "lifecycle", "--window", "90x"], "does not parse"),
             (["segment", "backtest", "lifecycle", "--as-of", "2001-01-01", "--window", "90d"], "before the first order"),
-            (["segment", "backtest", "lifecycle", "--as-of", "2999-01-01", "--window", "90d"], "after now"),
+            (["segment", "backtest", "lifecycle", "--as-of", "2999-01-01", "--window", "90d"], "is in the future"),
             (["segment", "backtest", "lifecycle", "--as-of", "2024-06-01", "--window", "90d", "--plugin", broken], "does not load"),
             (["segment", "outcomes", "rfm", "--window", "90d"], "has not been run yet"),
         ] {

@@ -42,6 +42,9 @@ public struct Backtest: Sendable {
         guard !(asOf < first) else {
             throw CRMError.invalidArgument("--as-of \(asOf.iso8601) is before the first order (\(first.iso8601)): nothing to classify on")
         }
+        guard !(now < asOf) else {
+            throw CRMError.invalidArgument("--as-of \(asOf.iso8601) is in the future: a backtest looks at a past instant")
+        }
         let end = window.end(after: asOf)
         guard !(now < end) else {
             throw CRMError.invalidArgument(
