@@ -65,6 +65,12 @@ struct EvaluationCommandTests {
         #expect(quality.status == 0, "\(quality.stderr)")
         let checks = try #require(try JSONSerialization.jsonObject(with: Data(quality.stdout.utf8)) as? [[String: Any]])
         #expect(checks.count == 10 && checks.allSatisfy { $0["count"] is Int && $0["examples"] is [String] })
+        let whole = try crm.run(["report", "--format", "json"] + plugins)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let reported = try #require(try JSONSerialization.jsonObject(with: Data(whole.stdout.utf8)) as? [String: Any])
+        let lifecycle = (reported["segmentations"] as? [[String: Any]])?.first { $0["name"] as? String == "lifecycle" }
+        #expect((lifecycle?["sizes"] as? [[String: Any]])?.first?["customers"] is Int)
+        #expect(reported["jobs"] as? [Any] != nil && (reported["quality"] as? [Any])?.count == 10)
         let broken = try crm.write("broken.lua", "return { name = ")
         for (arguments, message) in [
             (["segment", "report", "nosuch"], "no segmentation named 'nosuch'"),
@@ -74,6 +80,7 @@ struct EvaluationCommandTests {
             (["segment", "backtest", "lifecycle", "--as-of", "2999-01-01", "--window", "90d"], "is in the future"),
             (["segment", "backtest", "lifecycle", "--as-of", "2024-06-01", "--window", "90d", "--plugin", broken], "does not load"),
             (["segment", "outcomes", "rfm", "--window", "90d"], "has not been run yet"),
+            (["report"], "give either --html FILE or --format json"),
         ] {
             let result = try crm.run(arguments + plugins)
             #expect(result.status != 0, "\(arguments)")

@@ -30,9 +30,7 @@ struct QualityCommand: ParsableCommand {
             try global.openDatabase(), catalog: global.loadPlugins(quiet: true), now: instant,
             staleSince: Timestamp(microsecondsSinceEpoch: instant.microsecondsSinceEpoch - Int64(staleDays) * 86_400_000_000))
         if format == .json {
-            try Output(format: .json).printJSON(quality.findings.map {
-                ["check": $0.check, "count": $0.count, "examples": $0.examples, "description": $0.description] as [String: Any]
-            })
+            try Output(format: .json).printJSON(Self.objects(quality))
             return
         }
         var table = ResultTable(columns: ["check", "count", "examples", "description"])
@@ -40,5 +38,10 @@ struct QualityCommand: ParsableCommand {
             table.rows.append([.text(finding.check), .integer(finding.count), .text(finding.examples.joined(separator: " ")), .text(finding.description)])
         }
         try table.print(format)
+    }
+
+    /// The findings as JSON objects: counts as numbers, examples as an array.
+    static func objects(_ quality: DataQuality) -> [[String: Any]] {
+        quality.findings.map { ["check": $0.check, "count": $0.count, "examples": $0.examples, "description": $0.description] }
     }
 }

@@ -33,10 +33,7 @@ struct SegmentReportCommand: ParsableCommand {
         for run in history.runs {
             sizes.rows.append([.integer(Int(run.run.id)), .text(run.run.asOf.iso8601)] + run.sizes.map { .integer($0.customers) })
         }
-        var moves = ResultTable(columns: ["from", "to", "customers"])
-        for move in history.moves {
-            moves.rows.append([.text(move.from ?? "(none)"), .text(move.to ?? "(none)"), .integer(move.customers)])
-        }
+        let moves = Self.moves(history)
         switch format {
         case .json:
             try Output(format: .json).printJSON([
@@ -58,5 +55,14 @@ struct SegmentReportCommand: ParsableCommand {
             print("moves from run \(history.from.map { "\($0.id) (\($0.asOf.iso8601))" } ?? "(before the first run)") to run \(history.to.id) (\(history.to.asOf.iso8601))")
             try moves.print(.table)
         }
+    }
+
+    /// Customers by segment after the earlier run (`from`) and the later one (`to`).
+    static func moves(_ history: SegmentHistory) -> ResultTable {
+        var moves = ResultTable(columns: ["from", "to", "customers"])
+        for move in history.moves {
+            moves.rows.append([.text(move.from ?? "(none)"), .text(move.to ?? "(none)"), .integer(move.customers)])
+        }
+        return moves
     }
 }
