@@ -47,6 +47,14 @@ struct EvaluationTests {
         #expect(difference.lower < difference.difference && difference.difference < difference.upper)
     }
 
+    @Test("a window is whole days or weeks: 90d, 12w; anything else is refused")
+    func windows() throws {
+        #expect(try EvaluationWindow.parse("90d").days == 90 && EvaluationWindow.parse("12w").days == 84)
+        for bad in ["90x", "90", "d90", "0d", "-5d", "", "1.5w", "99999d"] {
+            #expect(throws: CRMError.self, "\(bad)") { try EvaluationWindow.parse(bad) }
+        }
+    }
+
     @Test("Newcombe's interval for 56/70 against 48/80 is 0.0524 to 0.3339 (his worked example)")
     func newcombe() throws {
         let difference = try #require(ProportionDifference(successes: 56, of: 70, against: 48, of: 80))
