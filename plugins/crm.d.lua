@@ -101,6 +101,7 @@
 ---@field classify fun(c: crm.Customer, p: crm.Params): string, string?  returns segment and reason (the reason may be left to `explain`)
 ---@field explain? fun(c: crm.Customer, p: crm.Params, segment: string): string  the reason, asked only for customers whose segment changes and only when classify gave none: keeps a costly reason (string.format) off the customers who stay where they are
 ---@field examples? crm.Example[]     checked by `crm plugin check`
+---@field grid? string[]               two of its rank names, e.g. { "r", "f" }: `crm report` charts customers by these two ranks (rows, columns) as a heat map
 
 ---A rank over a population, like SQL's NTILE: customers sorted by a profile field (ties broken
 ---by customer id), split into `tiles` groups of nearly equal size; tile 1 holds the first.
@@ -282,6 +283,13 @@ function JobRun:apply(customer_id, effects) end
 ---@param customer_id string
 ---@return table[]
 function JobRun:tasks(customer_id) end
+
+---Writes the HTML report of `crm report --html` to `path` (a `.html` file, replaced
+---atomically), as of the scheduled instant: outcomes use the windows ended by then. Returns
+---the bytes written. Keep the path in a parameter the administrator sets.
+---@param path string
+---@return integer
+function JobRun:write_report(path) end
 
 ---Writes a line to the scheduler's log (standard error), tagged with the job and instant.
 ---@param ... any

@@ -17,6 +17,8 @@ return {
         f = { by = "order_count" },
         m = { by = "monetary" },
       },
+      -- crm report charts customers by R (rows) and F (columns).
+      grid = { "r", "f" },
       -- The segment only: crm asks explain (below) for the reason of the customers who change
       -- segment, so an unchanged million costs no string.format.
       classify = function(c)

@@ -21,7 +21,8 @@ struct CRM: ParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, ExportCommand.self, CustomerCommand.self, RunsCommand.self,
             PluginCommand.self, SegmentCommand.self, ScoreCommand.self, TaskCommand.self, OutboxCommand.self, FieldCommand.self,
-            GenerateCommand.self, DemoCommand.self, JobCommand.self, SchedulerCommand.self, CronCommand.self,
+            GenerateCommand.self, DemoCommand.self, JobCommand.self, SchedulerCommand.self, CronCommand.self, QualityCommand.self,
+            ReportCommand.self,
         ]
     )
 }

@@ -25,6 +25,14 @@ struct Output {
         }
     }
 
+    /// Prints a Foundation JSON object (dictionaries, arrays, NSNumber, NSNull, strings) that a
+    /// command built with its numbers as NSNumber.
+    func printJSON(_ object: Any) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
     func printJSON(_ value: JSONValue) {
         FileHandle.standardOutput.write(Data((value.json() + "\n").utf8))
     }

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Backdated segment runs: refused unless --rewind, and customers who did not exist yet are not in the population")
 struct BackdatedRunTests {
-    @Test("an as-of earlier than the latest run is refused with a pointer to --dry-run and --rewind; nothing changes")
+    @Test("an as-of earlier than the latest run is refused with a pointer to --dry-run, the backtest and --rewind; nothing changes")
     func refused() throws {
         let crm = try NamesAndRangesTests.segmented()
         defer { crm.remove() }
@@ -12,6 +12,7 @@ struct BackdatedRunTests {
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("segmentation 'rfm' was last run as of 2025-01-01T00:00:00Z, later than 2021-01-01T00:00:00Z: use --dry-run"), "\(refused.stderr)")
         #expect(refused.stderr.contains("or --rewind"))
+        #expect(refused.stderr.contains("crm segment backtest rfm --as-of 2021-01-01T00:00:00Z --window 90d"))
         #expect(try crm.run("segment", "members", "rfm", "--format", "csv").stdout == before)
         // The same or a later as-of is a normal run.
         #expect(try crm.run("segment", "run", "rfm", "--as-of", "2025-01-01").status == 0)

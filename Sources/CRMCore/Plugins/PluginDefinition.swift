@@ -160,6 +160,8 @@ public struct SegmentationDefinition: PopulationNeeds {
     /// only when `classify` gave none.
     public let explain: LuaFunctionRef?
     public let examples: [SegmentationExample]
+    /// `grid = { "r", "f" }`: two of its ranks whose grid `crm report` charts (rows, columns).
+    public var grid: [String] = []
 }
 
 /// A plugin file after loading and validation.

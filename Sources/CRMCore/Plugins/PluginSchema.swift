@@ -10,7 +10,7 @@ struct PluginSchema {
         "type", "values", "required", "default", "label", "description", "min", "max", "max_length", "pattern", "validate",
         "compute", "rank", "stats", "frequencies", "personal",
     ]
-    static let segmentationKeys = ["description", "segments", "rank", "stats", "frequencies", "classify", "explain", "examples"]
+    static let segmentationKeys = ["description", "segments", "rank", "stats", "frequencies", "classify", "explain", "examples", "grid"]
     static let scoreKeys = ["description", "rank", "stats", "frequencies", "compute", "decay", "decimals", "examples"]
     static let rankKeys = ["by", "order", "tiles", "among", "share"]
     /// Capabilities a plugin may ask for: the effects its actions may return (reading profiles needs none).
@@ -103,11 +103,12 @@ struct PluginSchema {
             if explain == nil { report(path + ["explain"], "expected a function(c, p, segment) returning the reason") }
         }
         let examples = exampleList(fields["examples"], at: path + ["examples"], segments: segments ?? [])
+        let grid = gridRanks(fields["grid"], at: path + ["grid"], ranks: population.ranks.map(\.name))
         guard let segments, let classify else { return nil }
         return SegmentationDefinition(
             name: name, description: description, segments: segments, ranks: population.ranks,
             shareRanks: population.shares, stats: population.stats, frequencies: population.frequencies,
-            classify: classify, explain: explain, examples: examples)
+            classify: classify, explain: explain, examples: examples, grid: grid)
     }
 
     private mutating func score(_ name: String, _ value: LuaValue) -> ScoreDefinition? {

@@ -72,6 +72,9 @@ struct JobAPI {
         try state.register(table: "crm_job", name: "tasks") { [effects] arguments in
             try [effects.tasks(arguments)]
         }
+        try state.register(table: "crm_job", name: "write_report") { arguments in
+            try [writeReport(arguments)]
+        }
         try state.register(table: "crm_job", name: "log") { arguments in
             let text = arguments.map { value -> String in
                 switch value {

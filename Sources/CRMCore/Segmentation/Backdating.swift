@@ -8,8 +8,10 @@ extension SegmentationEngine {
             if let latest, latest > asOf {
                 throw CRMError.invalidArgument(
                     "segmentation '\(segmentation.name)' was last run as of \(latest.iso8601), later than \(asOf.iso8601): "
-                        + "use --dry-run to see the segments as of \(asOf.iso8601) without writing anything, or --rewind to "
-                        + "rewrite the current memberships as of that date (customers created after it lose their memberships)")
+                        + "use --dry-run to see the segments as of \(asOf.iso8601) without writing anything, "
+                        + "`crm segment backtest \(segmentation.name) --as-of \(asOf.iso8601) --window 90d` to see how they predicted "
+                        + "what came after, or --rewind to rewrite the current memberships as of that date (customers created after "
+                        + "it lose their memberships)")
             }
         }
     }

@@ -13,8 +13,14 @@ struct SegmentCommand: ParsableCommand {
               crm segment run lifecycle --dry-run     # what would move, nothing written
               crm segment members rfm "At Risk" --format csv
               crm segment history 42
+              crm segment report rfm --runs 5         # sizes over runs, who moved where
+              crm segment outcomes rfm --window 90d   # what each segment did after a run
+              crm segment backtest rfm --as-of 2024-06-01 --window 90d --plugin new/rfm.lua
             """,
-        subcommands: [List.self, Run.self, Show.self, Members.self, History.self]
+        subcommands: [
+            List.self, Run.self, Show.self, Members.self, History.self, SegmentReportCommand.self, SegmentOutcomesCommand.self,
+            SegmentBacktestCommand.self,
+        ]
     )
 
     struct List: ParsableCommand {
