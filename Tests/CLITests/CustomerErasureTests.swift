@@ -109,6 +109,8 @@ struct CustomerErasureTests {
         let interactions = try run("customer", "interactions", "72", "--format", "csv").stdout.split(separator: "\n")
         #expect(interactions.count == 7 && interactions[1].hasSuffix("2022-06-20T17:26:47Z"))
         #expect(try run("customer", "orders", "nobody").stderr.contains("no customer with id \"nobody\""))
+        let show = try run("customer", "show", "72").stdout
+        #expect(show.contains("order 773") && show.contains("order 771") && !show.contains("order 770") && show.contains("interaction 474"))
         // Without --where, every customer, in id order.
         let all = try run("customer", "list", "--format", "csv").stdout.split(separator: "\n")
         #expect(all.count == 301 && all[1].hasPrefix("1,") && all[2].hasPrefix("2,"))

@@ -122,7 +122,9 @@ struct CustomerCommand: ParsableCommand {
                 fields: fields.filter { $0.source != .none },
                 fieldTypes: Dictionary(catalog.fields.map { ($0.name, $0.definition.type) }, uniquingKeysWith: { first, _ in first }),
                 tags: try database.tags(customerID: id), openTasks: try database.tasks(matching: .init(openOnly: true, customerID: id)),
-                blocks: try database.contactBlocks(customerID: id).map { "\($0.channel) (\($0.reason))" })
+                blocks: try database.contactBlocks(customerID: id).map { "\($0.channel) (\($0.reason))" },
+                latestOrders: try database.orders(customerID: id, limit: 3) ?? [],
+                latestInteractions: try database.interactions(customerID: id, limit: 3) ?? [])
             let output = Output(format: format)
             switch format {
             case .json:
@@ -146,11 +148,22 @@ struct CustomerProfileView {
     let tags: [String]
     let openTasks: [CustomerTask]
     let blocks: [String]
+    /// The latest few (`crm customer orders ID` lists them all).
+    let latestOrders: [OrderRecord]
+    let latestInteractions: [InteractionRecord]
+
+    private var latestRows: [(String, String?)] {
+        latestOrders.map { order in
+            ("order \(order.id)", "\(order.orderedAt.iso8601) \(order.product ?? order.category ?? "") "
+                + Money.formatMinorUnits(order.amount, scale: currency.scale) + " " + currency.code)
+        } + latestInteractions.map { ("interaction \($0.id)", "\($0.occurredAt.iso8601) \($0.kind)") }
+    }
 
     var rows: [(String, String?)] {
         attributes
             + (tags.isEmpty ? [] : [("tags", tags.joined(separator: ", "))])
             + (blocks.isEmpty ? [] : [("do_not_contact", blocks.joined(separator: ", "))])
+            + latestRows
             + openTasks.map { ("task \($0.id)", "\($0.title)" + ($0.owner.map { " for \($0)" } ?? "") + ($0.dueDate.map { ", due \($0)" } ?? "")) }
             + fields.map { ("field \($0.name)", ($0.value ?? "") + ($0.source == .stored ? "" : " (\($0.source.rawValue))")) }
             + memberships.map { ("segment \($0.segmentation)", "\($0.segment) since \($0.since.iso8601)" + ($0.reason.map { ": \($0)" } ?? "")) }
@@ -203,7 +216,14 @@ struct CustomerProfileView {
                 ("priority", .string(task.priority)),
             ])
         })
-        for key in result.keys where key.hasPrefix("task ") { result[key] = nil }
+        result["latest_orders"] = .array(latestOrders.map { order in
+            .object([
+                ("id", .string(order.id)), ("ordered_at", .string(order.orderedAt.iso8601)), ("product", .text(order.product)),
+                ("amount", .decimal(Money.formatMinorUnits(order.amount, scale: currency.scale))),
+            ])
+        })
+        result["latest_interactions"] = .array(latestInteractions.map { .object([("id", .string($0.id)), ("kind", .string($0.kind)), ("occurred_at", .string($0.occurredAt.iso8601))]) })
+        for key in result.keys where key.hasPrefix("task ") || key.hasPrefix("order ") || key.hasPrefix("interaction ") { result[key] = nil }
         return .object(result.sorted { $0.key < $1.key })
     }
 }
