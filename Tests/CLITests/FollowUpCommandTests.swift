@@ -116,3 +116,26 @@ struct PublicPoolTests {
         #expect(try run("task", "list", "--owner", "Ann Lee", "--format", "csv").stdout.split(separator: "\n").count == 2)
     }
 }
+
+@Suite("A job catching up an older slot")
+struct JobCatchUpTests {
+    @Test("a segmentation already run as of a later instant is skipped by the job, not refused, and keeps its memberships")
+    func skipsNewerSegmentations() throws {
+        let crm = try CRMProcess()
+        defer { crm.remove() }
+        let repository = FollowUpProcessTests.repository
+        let environment = ["CRM_DB": crm.path("shop.sqlite"), "CRM_PLUGINS": "\(repository)/plugins"]
+        func run(_ arguments: String...) throws -> CRMProcess.Result { try crm.run(arguments, environment: environment) }
+        #expect(try run("init").status == 0)
+        for kind in ["customers", "orders", "interactions"] {
+            #expect(try run("import", kind, "\(repository)/examples/\(kind).csv").status == 0)
+        }
+        #expect(try run("segment", "run", "rfm", "--as-of", "2025-06-01").status == 0)
+        let before = try run("segment", "members", "rfm", "--format", "csv").stdout
+        let job = try run("job", "run", "nightly", "--as-of", "2025-01-02T02:30:00Z")
+        #expect(job.status == 0, "\(job.stderr)")
+        #expect(job.stderr.contains("segmentation rfm skipped: it already ran as of a later instant"))
+        #expect(job.stderr.contains("nightly run done: 7 segmentations"))
+        #expect(try run("segment", "members", "rfm", "--format", "csv").stdout == before)
+    }
+}

@@ -50,7 +50,18 @@ struct JobAPI {
     func install(in state: LuaState) throws(LuaError) {
         try state.register(table: "crm_job", name: "run_segmentations") { arguments in
             let names = try Self.names(arguments, "job:run_segmentations")
-            let results = try SegmentationEngine(database: database, catalog: catalog).run(names, asOf: asOf)
+            let engine = SegmentationEngine(database: database, catalog: catalog)
+            // A caught-up slot older than a run made by hand does not move memberships back.
+            let requested = names.isEmpty ? catalog.segmentations.map(\.segmentation.name) : names
+            let newer = Set(try engine.segmentationsRunAfter(requested, asOf: asOf))
+            for name in newer.sorted() {
+                logger.info(
+                    "segmentation \(name) skipped: it already ran as of a later instant",
+                    metadata: ["job": "\(job)", "instant": "\(asOf.iso8601)"])
+            }
+            let remaining = requested.filter { !newer.contains($0) }
+            let results = newer.isEmpty
+                ? try engine.run(names, asOf: asOf) : remaining.isEmpty ? [] : try engine.run(remaining, asOf: asOf)
             return [try report(results.map { $0.map { ($0.segmentation, $0.customers, $0.changed) } }, what: "segmentation")]
         }
         try state.register(table: "crm_job", name: "run_scores") { arguments in

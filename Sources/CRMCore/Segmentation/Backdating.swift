@@ -15,4 +15,14 @@ extension SegmentationEngine {
             }
         }
     }
+
+    /// The segmentations among `names` whose latest run is as of an instant later than `asOf`
+    /// (a job catching up a missed slot after someone ran them by hand).
+    public func segmentationsRunAfter(_ names: [String], asOf: Timestamp) throws -> [String] {
+        try database.read { db in
+            try names.filter { name in
+                try RunLog.latestAsOf(db, kind: "segmentation", subject: name).map { $0 > asOf } ?? false
+            }
+        }
+    }
 }
