@@ -11,8 +11,6 @@ public struct ErasureCounts: Sendable, Equatable {
         lhs.removed.map(\.table) == rhs.removed.map(\.table) && lhs.removed.map(\.rows) == rhs.removed.map(\.rows)
             && lhs.anonymousID == rhs.anonymousID
     }
-
-    public func rows(in table: String) -> Int { removed.first { $0.table == table }?.rows ?? 0 }
 }
 
 /// Erasure: every row that refers to a customer, removed in one transaction (children first,

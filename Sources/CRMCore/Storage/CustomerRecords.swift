@@ -50,17 +50,4 @@ extension CRMDatabase {
             ).map { InteractionRecord(id: $0[0], kind: $0[1], occurredAt: Timestamp(microsecondsSinceEpoch: $0[2])) }
         }
     }
-
-    /// Rows of every table that refers to customers whose customer no longer exists, by table
-    /// (all zero in a consistent database; an erasure or merge must leave it so).
-    public func orphanedRows() throws -> [String: Int] {
-        try read { db in
-            var counts: [String: Int] = [:]
-            for table in CustomerErasure.dependents {
-                counts[table] = try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM \(table) WHERE customer_pk NOT IN (SELECT pk FROM customers)") ?? 0
-            }
-            return counts
-        }
-    }
 }

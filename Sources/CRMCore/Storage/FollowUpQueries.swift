@@ -18,6 +18,14 @@ extension CRMDatabase {
 
     /// Tasks by due date (undated last), then id.
     public func tasks(matching filter: TaskFilter = TaskFilter()) throws -> [CustomerTask] {
+        try tasks(filter, id: nil)
+    }
+
+    public func task(id: Int64) throws -> CustomerTask? {
+        try tasks(TaskFilter(), id: id).first
+    }
+
+    private func tasks(_ filter: TaskFilter, id: Int64?) throws -> [CustomerTask] {
         try read { db in
             try Row.fetchAll(
                 db,
@@ -25,17 +33,14 @@ extension CRMDatabase {
                     SELECT t.id, c.id, t.action, t.title, t.body, t.owner, t.priority, t.due_date, t.status, t.created_at, t.done_at, t.note
                     FROM tasks t JOIN customers c ON c.pk = t.customer_pk
                     WHERE (? = 0 OR t.status = 'open') AND (? IS NULL OR t.owner = ?) AND (? IS NULL OR c.id = ?) AND (? IS NULL OR t.action = ?)
+                      AND (? IS NULL OR t.id = ?)
                     ORDER BY t.due_date IS NULL, t.due_date, t.id
                     """,
                 arguments: [
-                    filter.openOnly, filter.owner, filter.owner, filter.customerID, filter.customerID, filter.action, filter.action,
+                    filter.openOnly, filter.owner, filter.owner, filter.customerID, filter.customerID, filter.action, filter.action, id, id,
                 ]
             ).map(Self.task)
         }
-    }
-
-    public func task(id: Int64) throws -> CustomerTask? {
-        try tasks().first { $0.id == id }
     }
 
     /// Marks a task done (with an optional note) or open again; nil when there is no such task.
