@@ -16,6 +16,7 @@
 ---@field fields? table<string, crm.Field>  custom field name -> declaration (names are global across plugins)
 ---@field actions? table<string, crm.Action>  follow-up action name -> definition (names are global across plugins)
 ---@field jobs? table<string, crm.Job>  job name -> definition (names are global across plugins); `crm scheduler` runs them
+---@field profile? crm.Profile        the windows the plugin reads; without it, the standard profile (see crm.Customer)
 
 ---A follow-up action: when a customer enters, leaves or stays in segments of one segmentation
 ---(any plugin's), `run` returns effects that the core checks against `permissions` and writes.
@@ -149,9 +150,23 @@
 ---@field p95 number
 ---@field p99 number
 
+---What a plugin reads beyond the core fields; the core computes the union of the loaded
+---plugins' declarations, and each plugin sees only its own. Windows are whole days 1..36500,
+---counted in calendar days like recency_days (an N-day window: fewer than N days before as-of's date).
+---@class crm.Profile
+---@field orders? integer[]           c.orders_<N>d: purchases (not returns) in the last N days
+---@field revenue? integer[]          c.revenue_<N>d: amounts net of returns in the last N days
+---@field interactions? integer[]     c.interactions_<N>d: interactions of any kind in the last N days
+---@field by_kind? table<string, integer[]>  c.<kind>_<N>d, e.g. by_kind = { inquiry = { 14 } } gives c.inquiry_14d
+---@field top_categories? integer     how many categories c.top_categories lists (1..20, default 3)
+---@field kinds? string[]             interaction kinds beyond the built-in ones that `crm import interactions` accepts
+
 ---One customer's profile as of the run's instant, computed by the core. Read-only: the table
----is reused for the next customer. Days are UTC calendar days; amounts are in currency units.
----Ranks declared in the segmentation's `rank` appear as extra fields (c.r, c.f, c.m, ...).
+---is reused for the next customer. Days are calendar days in the business time zone (UTC unless
+---`crm init --timezone`); amounts are in currency units. Ranks declared in the segmentation's
+---`rank` appear as extra fields (c.r, c.f, c.m, ...). The windows listed below (orders_365d,
+---<kind>_30d/_90d/_365d, interactions_30d/_90d/_365d) are the standard profile, which a plugin
+---without a `profile` section gets; a plugin with one sees exactly the windows it declares.
 ---@class crm.Customer
 ---@field id string                   the customer's id
 ---@field city string?
@@ -172,8 +187,8 @@
 ---@field days_since_first_order integer?
 ---@field median_days_between_orders number?  nil below 2 orders
 ---@field last_days_between_orders number?    gap between the last two orders; nil below 2 orders
----@field orders_365d integer         orders in the last 365 days
----@field top_categories string?      up to three categories by order count, comma-separated ("Home,Office")
+---@field orders_365d integer         orders in the last 365 days (standard profile)
+---@field top_categories string?      up to three (profile.top_categories) categories by order count, comma-separated ("Home,Office")
 ---@field category_count integer      distinct categories ordered
 ---@field email_open_30d integer email_open interactions in the last 30 days
 ---@field email_open_90d integer email_open interactions in the last 90 days
@@ -206,6 +221,7 @@
 ---@field interactions_90d integer interactions of any kind in the last 90 days
 ---@field interactions_365d integer interactions of any kind in the last 365 days
 ---@field days_since_last_interaction integer?
+---@field revenue_60d number         example of a declared window: profile = { revenue = { 60 } }
 ---@field r integer?                  example of a declared rank (RFM's recency tile)
 
 ---Helpers the host gives every plugin (there is no os.date in the sandbox).

@@ -4,6 +4,14 @@ return {
   name = "engagement",
   version = "1.0.0",
   description = "Active, potential interest or silent, from emails, visits, inquiries and calls",
+  -- Interactions by kind over 90 days, and of any kind over 30 (see docs/plugins.md, "The profile").
+  profile = {
+    interactions = { 30 },
+    by_kind = {
+      email_open = { 90 }, email_click = { 90 }, page_view = { 90 }, inquiry = { 90 },
+      call = { 90 }, feedback = { 90 }, consultation = { 90 },
+    },
+  },
   params = {
     active_score = 10,    -- score at or above this, with an interaction in the last 30 days: Active
     interest_score = 3,   -- score at or above this: Potential Interest

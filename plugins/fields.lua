@@ -5,6 +5,7 @@ return {
   name = "fields",
   version = "1.0.0",
   description = "Customer level, owner, preferred channel, referral source",
+  profile = {},  -- the core fields only: no order or interaction windows
   fields = {
     customer_level = {
       type = "enum", values = { "bronze", "silver", "gold", "platinum" }, default = "bronze",

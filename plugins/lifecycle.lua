@@ -3,6 +3,7 @@ return {
   name = "lifecycle",
   version = "1.0.0",
   description = "New, active, won back, dormant, churned, prospect",
+  profile = {},  -- the core fields only: no order or interaction windows
   params = {
     new_days = 30,       -- first order at most this many days ago: New
     active_days = 90,    -- last order at most this many days ago: Active

@@ -4,6 +4,7 @@ return {
   name = "lookalike",
   version = "1.0.0",
   description = "Prospects that resemble the high-value customers",
+  profile = { interactions = { 90 } },  -- c.interactions_90d
   params = {
     threshold = 0.15,        -- resemblance at or above this: Lookalike
     engagement_bonus = 0.1,  -- added when the prospect interacted in the last 90 days

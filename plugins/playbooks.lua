@@ -9,6 +9,7 @@ return {
   name = "playbooks",
   version = "1.0.0",
   description = "Win-back, welcome, VIP care, nurture, overdue promotions and prospecting",
+  profile = { interactions = { 90 } },  -- c.interactions_90d
   permissions = { "tasks", "tags", "messages" },
   params = {
     account_owner = "sales-team",    -- owner of win-back and VIP tasks

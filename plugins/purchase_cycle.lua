@@ -4,6 +4,7 @@ return {
   name = "purchase_cycle",
   version = "1.0.0",
   description = "Typical days between orders, next expected purchase, overdue customers",
+  profile = {},  -- the core fields only: no order or interaction windows
   params = {
     due_soon_days = 7,     -- next order expected within this many days: Due Soon
     overdue_factor = 1.5,  -- no order for this many cycles: Overdue

@@ -4,6 +4,7 @@ return {
   name = "rfm",
   version = "1.1.0",
   description = "Recency, frequency and monetary grid: Champions, Loyal, At Risk, ...",
+  profile = {},  -- the core fields only: no order or interaction windows
   segmentations = {
     rfm = {
       description = "Classic RFM grid from NTILE(5) scores over customers who have ordered",

@@ -8,6 +8,7 @@ return {
   name = "routines",
   version = "1.1.0",
   description = "Nightly re-segmentation, scores and computed fields; a weekly HTML report",
+  profile = {},  -- the core fields only: no order or interaction windows
   params = {
     nightly_schedule = "30 2 * * *",
     nightly_timezone = "UTC",

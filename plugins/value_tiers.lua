@@ -5,6 +5,7 @@ return {
   name = "value_tiers",
   version = "1.1.0",
   description = "High / medium / low value by share of revenue, and the buying pattern",
+  profile = {},  -- the core fields only: no order or interaction windows
   params = {
     high_share = 0.5,    -- the top customers bringing 50% of revenue are high value
     medium_share = 0.8,  -- the next ones up to 80% are medium value

@@ -4,6 +4,7 @@ return {
   name = "vip",
   version = "1.0.0",
   description = "VIP and ordinary customers from value, loyalty and potential grades",
+  profile = { interactions = { 90 } },  -- c.interactions_90d
   params = {
     loyal_tenure_days = 730,  -- loyalty A: customer at least this long ...
     loyal_orders = 5,         -- ... with at least this many orders

@@ -219,7 +219,10 @@ static inline void crm_copy(char *dst, size_t size, const char *src) {
 }
 
 /* Message handler: records where the error happened and appends a traceback. It never
- * calls metamethods, because for a hook-raised error it runs with hooks off. */
+ * calls metamethods, because for a hook-raised error it runs with hooks off. The line is the
+ * plugin's: frames of the host's own glue (chunks named "=crm", loaded as "@=crm") are passed
+ * over, but the API function such a frame is (job:run_segmentations) names the error, unless
+ * it is a metamethod (the lazy profile lookup). */
 static inline int crm_msgh(lua_State *L) {
     crm_ctl *c = crm_getctl(L);
     const char *msg;
@@ -231,13 +234,20 @@ static inline int crm_msgh(lua_State *L) {
         len = strlen(msg);
     }
     lua_Debug ar;
+    int named = 0;
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
-        if (lua_getinfo(L, "Sln", &ar) && ar.currentline > 0) {
-            c->err_line = ar.currentline;
-            crm_copy(c->err_source, sizeof c->err_source, ar.short_src);
-            crm_copy(c->err_function, sizeof c->err_function, ar.name);
-            break;
+        if (!lua_getinfo(L, "Sln", &ar) || ar.currentline <= 0) continue;
+        if (strcmp(ar.source, "@=crm") == 0) {
+            if (!named && ar.name && strcmp(ar.namewhat, "metamethod") != 0) {
+                crm_copy(c->err_function, sizeof c->err_function, ar.name);
+                named = 1;
+            }
+            continue;
         }
+        c->err_line = ar.currentline;
+        crm_copy(c->err_source, sizeof c->err_source, ar.short_src);
+        if (!named) crm_copy(c->err_function, sizeof c->err_function, ar.name);
+        break;
     }
     c->err_message_length = len;
     luaL_traceback(L, L, msg, 1);

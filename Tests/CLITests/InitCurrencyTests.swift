@@ -13,7 +13,7 @@ struct InitCurrencyTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: crm.directory).isEmpty)
         let good = try crm.run("init", "--currency", "eur")
         #expect(good.status == 0, "\(good.stderr)")
-        #expect(good.stdout.contains("(currency EUR)"))
+        #expect(good.stdout.contains("(currency EUR, time zone UTC)"))
         #expect(try crm.run("init", "--currency", "EUR").status == 0, "the same currency again is fine")
     }
 

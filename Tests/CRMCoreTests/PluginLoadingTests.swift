@@ -144,7 +144,7 @@ struct PluginLoadingTests {
     @Test("the annotations file documents every profile field")
     func annotationsCoverProfile() throws {
         let text = try String(contentsOfFile: Plugins.builtIn + "/crm.d.lua", encoding: .utf8)
-        for field in ProfileField.all(interactionKinds: InteractionKind.builtIn) {
+        for field in ProfileField.all(shape: .standard) {
             #expect(text.contains("---@field \(field.name) "), "crm.d.lua lacks \(field.name)")
         }
     }

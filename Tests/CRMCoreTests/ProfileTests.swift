@@ -19,7 +19,7 @@ struct ProfileTests {
 
     func value(_ table: ProfileTable, _ field: String, _ id: String) throws -> ProfileValue {
         let customer = try #require(table.index(of: id))
-        let reader = try #require(ProfileField.all(interactionKinds: table.interactionKinds).first { $0.name == field })
+        let reader = try #require(ProfileField.all(for: table).first { $0.name == field })
         return reader.read(table, customer)
     }
 

@@ -4,6 +4,7 @@ return {
   name = "churn_risk",
   version = "0.1.0",
   description = "Churn risk 0-100 from lateness against the customer's own cycle and recent silence",
+  profile = {},  -- the core fields only: no order or interaction windows
   params = { silent_days = 60 },
   scores = {
     churn_risk = {

@@ -6,6 +6,7 @@ return {
   name = "public_pool",
   version = "1.0.0",
   description = "Idle customers go back to the shared pool; new VIPs get an owner",
+  profile = {},  -- the core fields only: no order or interaction windows
   permissions = { "tasks", "fields" },
   params = {
     idle_days = 30,

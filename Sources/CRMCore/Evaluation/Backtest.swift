@@ -50,7 +50,7 @@ public struct Backtest: Sendable {
             throw CRMError.invalidArgument(
                 "--as-of \(asOf.iso8601) with a \(window) window ends at \(end.iso8601), after now: choose an earlier as-of or a shorter window")
         }
-        let profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
+        let profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape)
         let activity = try database.windowActivity(from: asOf, to: end)
         let scale = try database.currency().scale
         let variants = try subjects.map { plugin, segmentation in

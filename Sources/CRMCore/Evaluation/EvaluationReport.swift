@@ -72,7 +72,7 @@ public struct EvaluationReport: Sendable {
             let rowRank = segmentation.ranks.first(where: { $0.name == segmentation.grid[0] }),
             let columnRank = segmentation.ranks.first(where: { $0.name == segmentation.grid[1] })
         else { return nil }
-        let profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
+        let profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape)
         let statistics = PopulationStatistics(table: profiles)
         let rows = try statistics.ranks(rowRank)
         let columns = try statistics.ranks(columnRank)

@@ -121,7 +121,7 @@ public struct CustomFields {
 
     /// Computes `names` (every computed field when empty) as of `asOf`.
     public func compute(_ names: [String], asOf: Timestamp) throws -> [Result<FieldComputation, SegmentationError>] {
-        var profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
+        var profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape)
         return try computeFields(names, profiles: &profiles)
     }
 

@@ -15,7 +15,7 @@ public struct CustomerFilter {
     public func matches(database: CRMDatabase, catalog: PluginCatalog, asOf: Timestamp) throws -> [String] {
         do {
             let parsed = try FilterParser.parse(expression)
-            let profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
+            let profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape)
             let names = FilterNames(profiles: profiles, database: database, catalog: catalog)
             let evaluator = FilterEvaluator(values: try names.resolve(parsed))
             var matched: [String] = []

@@ -21,7 +21,6 @@ struct FollowUpRun {
     let actions: [Action]
     let profiles: ProfileTable
     let writer: EffectWriter
-    let profileFields: [ProfileField]
     /// Every loaded segmentation, for `c.segments`.
     let segmentations: [String]
 
@@ -32,14 +31,13 @@ struct FollowUpRun {
         actions = try catalog.actions.filter { segmentations.contains($0.action.trigger.segmentation) }.map { plugin, action in
             var params = try PluginParameters.resolve(plugin, in: database).luaFields
             params["as_of"] = .string(profiles.asOf.iso8601)
-            params["as_of_date"] = .string(profiles.asOf.utcDate.iso8601)
+            params["as_of_date"] = .string(profiles.asOfDate.iso8601)
             return Action(
                 plugin: plugin, definition: action, params: .table(params),
                 line: SourceLocator(source: plugin.source).line(of: ["actions", action.name]))
         }
         self.profiles = profiles
         writer = EffectWriter(fields: catalog.fields)
-        profileFields = ProfileField.all(for: profiles)
         self.segmentations = catalog.segmentations.map(\.segmentation.name)
     }
 
@@ -74,6 +72,7 @@ struct FollowUpRun {
         let asOf = profiles.asOf
         for action in actions {
             let trigger = action.definition.trigger
+            let fields = ProfileField.all(for: profiles, seenBy: action.plugin.definition.profile)
             let set = Set(trigger.segments)
             let transitions = runID == nil
                 ? wouldMove[trigger.segmentation] ?? [] : try FollowUpStore.transitions(db, after: action.definition.name, segmentation: trigger.segmentation)
@@ -101,7 +100,7 @@ struct FollowUpRun {
                     next += 1
                 }
                 let candidates = try batch.map { try candidate(action, $0, db: db, asOf: asOf) }
-                let verdicts = ActionCall(action: action, profiles: profiles, fields: profileFields, asOf: asOf).evaluate(candidates)
+                let verdicts = ActionCall(action: action, profiles: profiles, fields: fields, asOf: asOf).evaluate(candidates)
                 for (candidate, verdict) in zip(candidates, verdicts) {
                     let firing = try settle(action, candidate, verdict, db: db, runID: runID, asOf: asOf)
                     if firing.outcome == .failed, let detail = firing.detail { failures.append(detail) }

@@ -59,7 +59,7 @@ struct ImportPass {
         case .interactions:
             let directory = try CustomerDirectory(db)
             customers = directory
-            mapper = InteractionMapper(customers: directory, kinds: Set(InteractionKind.builtIn))
+            mapper = InteractionMapper(customers: directory, kinds: Set(options.interactionKinds))
         }
         let present = Set(reader.header.names).union(kind == .customers ? [] : ["customer_pk"])
         let upsert = try BulkUpsert(

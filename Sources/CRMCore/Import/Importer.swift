@@ -18,6 +18,9 @@ public struct ImportOptions: Sendable {
     /// The name messages and the run log use instead of the path (e.g. `stdin` for a copy of
     /// standard input).
     public var displayName: String?
+    /// The interaction kinds an interactions file may hold: the built-in ones and those the
+    /// loaded plugins declare (`PluginCatalog.interactionKinds`).
+    public var interactionKinds = InteractionKind.builtIn
 
     public init() {}
 }

@@ -123,6 +123,16 @@ public final class PluginCatalog {
         plugins.flatMap { plugin in plugin.definition.fields.map { CustomField(plugin: plugin, definition: $0) } }
     }
 
+    /// The profile the loaded plugins need: the union of their declarations (the standard
+    /// profile when none is loaded).
+    public var profileShape: ProfileShape {
+        ProfileShape(declarations: plugins.map(\.definition.profile))
+    }
+
+    /// The interaction kinds `crm import interactions` accepts: the built-in ones and those the
+    /// loaded plugins declare.
+    public var interactionKinds: [String] { profileShape.interactionKinds }
+
     public func field(named name: String) -> CustomField? {
         fields.first { $0.name == name }
     }

@@ -23,9 +23,10 @@ public struct PluginCheck {
 
     /// Runs the plugin's own examples on profiles that start blank (0 counts, nil elsewhere).
     public static func run(_ plugin: LoadedPlugin) -> PluginCheck {
-        let blank = ProfileBuilder.blank(interactionKinds: InteractionKind.builtIn)
+        let profile = plugin.definition.profile
+        let blank = ProfileBuilder.blank(shape: ProfileShape(declarations: [profile]))
         var base: [LuaValue: LuaValue] = [:]
-        for field in ProfileField.all(interactionKinds: InteractionKind.builtIn) {
+        for field in ProfileField.all(for: blank, seenBy: profile) {
             let value = field.read(blank, 0).luaValue
             if value != .nil { base[.string(field.name)] = value }
         }

@@ -178,4 +178,6 @@ public struct PluginDefinition {
     public let actions: [ActionDefinition]
     /// Scheduled jobs (`JobSchema`).
     public internal(set) var jobs: [JobDefinition] = []
+    /// What the plugin's rules read beyond the core profile (`standard` without a `profile` section).
+    public internal(set) var profile: ProfileDeclaration = .standard
 }

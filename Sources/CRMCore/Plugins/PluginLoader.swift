@@ -28,12 +28,7 @@ enum PluginLoader {
         guard returned.count == 1 else {
             return failure("the file must return exactly one table (return { name = ..., ... }), it returned \(returned.count) values")
         }
-        var profileFields = Set(ProfileField.all(interactionKinds: InteractionKind.builtIn).map(\.name))
-        // The plugin's own custom fields can be ranked and read like the core's.
-        if case .table(let plugin) = returned[0], case .table(let fields)? = plugin["fields"] {
-            for case .string(let name) in fields.keys { profileFields.insert(name) }
-        }
-        var schema = PluginSchema(profileFields: profileFields)
+        var schema = PluginSchema()
         let definition = schema.validate(returned[0])
         let locator = SourceLocator(source: source)
         if let definition, schema.problems.isEmpty {

@@ -4,7 +4,7 @@ import LuaBridge
 /// (with its key path) for everything wrong instead of stopping at the first.
 struct PluginSchema {
     static let topLevelKeys = [
-        "name", "version", "description", "params", "permissions", "segmentations", "scores", "fields", "actions", "jobs",
+        "name", "version", "description", "params", "permissions", "profile", "segmentations", "scores", "fields", "actions", "jobs",
     ]
     static let fieldKeys = [
         "type", "values", "required", "default", "label", "description", "min", "max", "max_length", "pattern", "validate",
@@ -16,12 +16,10 @@ struct PluginSchema {
     /// Capabilities a plugin may ask for: the effects its actions may return (reading profiles needs none).
     static let knownPermissions: Set<String> = Set(EffectKind.allCases.map(\.permission))
 
-    let profileFields: Set<String>
+    /// Names the plugin may rank or decay by: the profile fields its `profile` section gives it
+    /// and its own custom fields (set by `validate`).
+    private(set) var profileFields: Set<String> = []
     private(set) var problems: [(path: [String], message: String)] = []
-
-    init(profileFields: Set<String>) {
-        self.profileFields = profileFields
-    }
 
     mutating func validate(_ value: LuaValue) -> PluginDefinition? {
         guard let plugin = table(value, at: [], expected: "the file must return a table (return { name = ..., ... })")
@@ -31,6 +29,12 @@ struct PluginSchema {
         let version = requiredString(plugin["version"], at: ["version"])
         let description = requiredString(plugin["description"], at: ["description"])
         let params = parameters(plugin["params"], at: ["params"])
+        let profile = profileDeclaration(plugin["profile"])
+        profileFields = ProfileField.names(seenBy: profile)
+        // The plugin's own custom fields can be ranked and read like the core's.
+        if case .table(let fields)? = plugin["fields"] {
+            for case .string(let name) in fields.keys { profileFields.insert(name) }
+        }
         let permissions = stringList(plugin["permissions"], at: ["permissions"]) ?? []
         for (index, permission) in permissions.enumerated() where !Self.knownPermissions.contains(permission) {
             report(["permissions", "[\(index + 1)]"], "unknown permission '\(permission)' (known: \(Self.knownPermissions.sorted().joined(separator: ", ")))")
@@ -77,7 +81,7 @@ struct PluginSchema {
         guard problems.isEmpty, let name, let version, let description, let params else { return nil }
         return PluginDefinition(
             name: name, version: version, description: description, params: params, permissions: permissions,
-            segmentations: segmentations, scores: scores, fields: customFields, actions: actions, jobs: jobs)
+            segmentations: segmentations, scores: scores, fields: customFields, actions: actions, jobs: jobs, profile: profile)
     }
 
     // MARK: Sections
@@ -172,6 +176,8 @@ struct PluginSchema {
         if !isIdentifier(name) { report(path, "a field name is lower case letters, digits and _ (e.g. \"vip_level\")") }
         if ProfileField.coreNames.contains(name) || RecordKind.customers.columns.contains(name) {
             report(path, "'\(name)' is already a customer attribute or profile field; choose another name")
+        } else if ProfileShape.looksLikeWindow(name) {
+            report(path, "'\(name)' has the form of a profile window (<name>_<N>d); choose another name")
         }
         guard let fields = table(value, at: path, expected: "expected { type = ..., ... }") else { return nil }
         checkKeys(fields, allowed: Self.fieldKeys, at: path, what: "a field")

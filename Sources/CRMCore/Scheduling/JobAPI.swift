@@ -138,11 +138,11 @@ struct JobAPI {
             }
             limit = Int(value)
         }
-        let profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
+        let profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape)
         var ids = profiles.ids.sorted(by: CustomerIDOrder.precedes)
         if let expression { ids = try CustomerFilter(expression: expression).matches(database: database, catalog: catalog, asOf: asOf) }
         let rows = Dictionary(profiles.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        let fields = ProfileField.all(for: profiles)
+        let fields = ProfileField.all(for: profiles, seenBy: effects.plugin.profile)
         var list: [LuaValue: LuaValue] = [:]
         for id in ids.prefix(limit) {
             guard let row = rows[id] else { continue }

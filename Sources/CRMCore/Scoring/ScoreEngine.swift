@@ -48,7 +48,7 @@ public struct ScoreEngine {
             }
             return found
         }
-        let profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
+        let profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape)
         let statistics = PopulationStatistics(table: profiles)
         return try selected.map { plugin, score in
             let start = ContinuousClock.now

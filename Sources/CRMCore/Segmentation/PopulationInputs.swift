@@ -39,7 +39,7 @@ struct PopulationInputs {
         fields["stats"] = .table(stats)
         fields["frequencies"] = .table(frequencies)
         fields["as_of"] = .string(profiles.asOf.iso8601)
-        fields["as_of_date"] = .string(profiles.asOf.utcDate.iso8601)
+        fields["as_of_date"] = .string(profiles.asOfDate.iso8601)
         params = .table(fields)
     }
 

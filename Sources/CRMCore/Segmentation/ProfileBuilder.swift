@@ -1,56 +1,81 @@
 /// Builds a `ProfileTable` from customers, orders and interactions streamed in customer order.
+///
+/// Every day count and window counts calendar days in the business time zone: an event is in
+/// the N-day window when its local date is fewer than N days before as-of's local date, the
+/// same way `recency_days` counts (an order on as-of's date is 0 days old).
 struct ProfileBuilder {
     let asOf: Timestamp
     let currencyScale: Int
-    let interactionKinds: [String]
+    let shape: ProfileShape
+    let timeZone: BusinessTimeZone
+    private let dayCounter: DayCounter
+    /// Local day number of as-of.
+    private let asOfDay: Int
+    /// Per interaction kind index: the kind-window columns it counts in, with their days.
+    private let kindColumns: [[(column: Int, days: Int)]]
 
     private static let microsecondsPerDay = 86_400_000_000.0
 
+    init(asOf: Timestamp, currencyScale: Int, shape: ProfileShape, timeZone: BusinessTimeZone) {
+        self.asOf = asOf
+        self.currencyScale = currencyScale
+        self.shape = shape
+        self.timeZone = timeZone
+        dayCounter = timeZone.dayCounter()
+        asOfDay = dayCounter.day(of: asOf)
+        var columns = [[(column: Int, days: Int)]](repeating: [], count: shape.interactionKinds.count)
+        for (column, window) in shape.kindWindows.enumerated() { columns[window.kind].append((column, window.days)) }
+        kindColumns = columns
+    }
+
     func build(from source: ProfileQueries) throws -> ProfileTable {
-        var table = ProfileTable(asOf: asOf, currencyScale: currencyScale, interactionKinds: interactionKinds)
-        let scan = try source.activity(kinds: interactionKinds)
+        var table = ProfileTable(asOf: asOf, currencyScale: currencyScale, shape: shape, timeZone: timeZone)
+        let scan = try source.activity(kinds: shape.interactionKinds)
         table.reserveCapacity(scan.expectedCustomers)
-        var scratch = Scratch(categories: scan.categories)
+        var scratch = Scratch(categories: scan.categories, shape: shape)
         var row = ProfileQueries.ActivityRow()
-        var counts = [UInt16](repeating: 0, count: interactionKinds.count * ProfileTable.windows.count)
         while try scan.next(into: &row) {
-            for index in counts.indices { counts[index] = 0 }
+            scratch.resetInteractions()
             var lastInteraction: Int64?
             for interaction in row.interactions {
                 lastInteraction = max(lastInteraction ?? .min, interaction.time)
-                if interaction.kind >= 0 { count(interaction.time, kind: interaction.kind, into: &counts) }
+                count(interaction.time, kind: interaction.kind, into: &scratch)
             }
-            append(row.customer, orders: row.orders, counts: counts, lastInteraction: lastInteraction, to: &table, scratch: &scratch)
+            append(row.customer, orders: row.orders, lastInteraction: lastInteraction, to: &table, scratch: &scratch)
         }
         return table
     }
 
     /// The profile of a customer with no attributes, orders or interactions: what a plugin's
     /// examples start from before their own fields are applied.
-    static func blank(interactionKinds: [String]) -> ProfileTable {
-        let builder = ProfileBuilder(asOf: Timestamp(microsecondsSinceEpoch: 0), currencyScale: 2, interactionKinds: interactionKinds)
-        var table = ProfileTable(asOf: builder.asOf, currencyScale: 2, interactionKinds: interactionKinds)
+    static func blank(shape: ProfileShape) -> ProfileTable {
+        let builder = ProfileBuilder(asOf: Timestamp(microsecondsSinceEpoch: 0), currencyScale: 2, shape: shape, timeZone: .utc)
+        var table = ProfileTable(asOf: builder.asOf, currencyScale: 2, shape: shape, timeZone: .utc)
         let customer = ProfileQueries.CustomerRow(
             pk: 0, id: "example", city: nil, industry: nil, companySize: nil, gender: nil, occupation: nil, birthDate: nil,
             createdAt: nil)
-        var scratch = Scratch(categories: [])
-        builder.append(
-            customer, orders: [], counts: [UInt16](repeating: 0, count: interactionKinds.count * ProfileTable.windows.count),
-            lastInteraction: nil, to: &table, scratch: &scratch)
+        var scratch = Scratch(categories: [], shape: shape)
+        builder.append(customer, orders: [], lastInteraction: nil, to: &table, scratch: &scratch)
         return table
     }
 
-    private func count(_ occurredAt: Int64, kind: Int, into counts: inout [UInt16]) {
-        let age = asOf.microsecondsSinceEpoch - occurredAt
-        for (window, days) in ProfileTable.windows.enumerated() where age < Int64(days) * 86_400_000_000 {
+    /// Calendar days from `instant`'s local date to as-of's.
+    private func age(_ instant: Int64) -> Int {
+        asOfDay - dayCounter.day(ofMicroseconds: instant)
+    }
+
+    private func count(_ occurredAt: Int64, kind: Int, into scratch: inout Scratch) {
+        let age = age(occurredAt)
+        for (column, days) in shape.anyKindWindows.enumerated() where age < days { scratch.anyKindCounts[column] &+= 1 }
+        guard kind >= 0 else { return }
+        for (column, days) in kindColumns[kind] where age < days {
             // Saturates at 65,535 a window: more interactions than that change no rule.
-            let slot = kind * ProfileTable.windows.count + window
-            if counts[slot] < .max { counts[slot] += 1 }
+            if scratch.kindCounts[column] < .max { scratch.kindCounts[column] += 1 }
         }
     }
 
     private func days(from instant: Int64) -> Int32 {
-        Int32(Timestamp(microsecondsSinceEpoch: instant).days(until: asOf))
+        Int32(clamping: age(instant))
     }
 
     /// Buffers reused from customer to customer, so building a profile allocates little.
@@ -64,12 +89,30 @@ struct ProfileBuilder {
         /// Top-categories text codes in `ProfileTable.topCategories`, by packed category codes.
         var topTexts: [Int64: Int32] = [:]
 
-        init(categories: [String]) {
+        /// This customer's interaction counts per kind window and per any-kind window.
+        var kindCounts: [UInt16]
+        var anyKindCounts: [UInt32]
+        /// This customer's purchases and net revenue per order / revenue window.
+        var orderCounts: [Int32]
+        var revenueSums: [Int64]
+
+        init(categories: [String], shape: ProfileShape) {
             self.categories = categories
             perCategory = [Int](repeating: 0, count: categories.count)
+            kindCounts = [UInt16](repeating: 0, count: shape.kindWindows.count)
+            anyKindCounts = [UInt32](repeating: 0, count: shape.anyKindWindows.count)
+            orderCounts = [Int32](repeating: 0, count: shape.orderWindows.count)
+            revenueSums = [Int64](repeating: 0, count: shape.revenueWindows.count)
+        }
+
+        mutating func resetInteractions() {
+            for index in kindCounts.indices { kindCounts[index] = 0 }
+            for index in anyKindCounts.indices { anyKindCounts[index] = 0 }
         }
 
         mutating func reset() {
+            for index in orderCounts.indices { orderCounts[index] = 0 }
+            for index in revenueSums.indices { revenueSums[index] = 0 }
             gaps.removeAll(keepingCapacity: true)
             for code in seen { perCategory[Int(code)] = 0 }
             seen.removeAll(keepingCapacity: true)
@@ -83,8 +126,8 @@ struct ProfileBuilder {
     }
 
     private func append(
-        _ customer: ProfileQueries.CustomerRow, orders: [ProfileQueries.OrderRow], counts: [UInt16],
-        lastInteraction: Int64?, to table: inout ProfileTable, scratch: inout Scratch
+        _ customer: ProfileQueries.CustomerRow, orders: [ProfileQueries.OrderRow], lastInteraction: Int64?,
+        to table: inout ProfileTable, scratch: inout Scratch
     ) {
         table.pks.append(customer.pk)
         table.ids.append(customer.id)
@@ -94,21 +137,21 @@ struct ProfileBuilder {
         table.gender.append(customer.gender)
         table.occupation.append(customer.occupation)
         table.ageYears.append(age(birthDate: customer.birthDate))
-        let yearAgo = asOf.microsecondsSinceEpoch - 365 * 86_400_000_000
         // Returns (negative amounts) count in the net monetary value and in the returns fields
         // only; frequency, recency, gaps and categories are about purchases.
         var monetary: Int64 = 0
         var maxAmount: Int64 = 0
         var maxQuantity: Int64 = -1
-        var lastYear: Int32 = 0
         var purchases: Int32 = 0
         var returns: Int32 = 0
         var returned: Int64 = 0
         var firstPurchase: Int64?
         scratch.reset()
         var previous: Int64?
+        let windowed = !scratch.orderCounts.isEmpty || !scratch.revenueSums.isEmpty
         for order in orders {
             monetary += order.amount
+            if windowed { countInWindows(order, scratch: &scratch) }
             if order.amount < 0 {
                 returns += 1
                 returned -= order.amount
@@ -118,7 +161,6 @@ struct ProfileBuilder {
             if firstPurchase == nil { firstPurchase = order.orderedAt }
             maxAmount = max(maxAmount, order.amount)
             if let quantity = order.quantity { maxQuantity = max(maxQuantity, quantity) }
-            if order.orderedAt > yearAgo { lastYear += 1 }
             if let previous { scratch.gaps.append(Float(Double(order.orderedAt - previous) / Self.microsecondsPerDay)) }
             previous = order.orderedAt
             scratch.count(category: order.category)
@@ -135,15 +177,27 @@ struct ProfileBuilder {
         table.recencyDays.append(previous.map { days(from: $0) } ?? -1)
         table.lastDaysBetweenOrders.append(scratch.gaps.last ?? .nan)
         table.medianDaysBetweenOrders.append(median(&scratch.gaps))
-        table.orders365d.append(lastYear)
+        table.orderWindowCounts.append(contentsOf: scratch.orderCounts)
+        table.revenueWindowSums.append(contentsOf: scratch.revenueSums)
         appendTopCategories(to: &table, scratch: &scratch)
         table.categoryCount.append(Int16(clamping: scratch.seen.count))
-        table.interactionCounts.append(contentsOf: counts)
+        table.kindWindowCounts.append(contentsOf: scratch.kindCounts)
+        table.anyKindWindowCounts.append(contentsOf: scratch.anyKindCounts)
         table.daysSinceLastInteraction.append(lastInteraction.map(days(from:)) ?? -1)
     }
 
-    /// Up to three categories by order count (ties by name), comma-separated; each distinct
-    /// list is joined once.
+    /// Counts a purchase in the order windows and its amount (negative for a return) in the
+    /// revenue windows that hold it.
+    private func countInWindows(_ order: ProfileQueries.OrderRow, scratch: inout Scratch) {
+        let age = age(order.orderedAt)
+        if order.amount >= 0 {
+            for (column, days) in shape.orderWindows.enumerated() where age < days { scratch.orderCounts[column] += 1 }
+        }
+        for (column, days) in shape.revenueWindows.enumerated() where age < days { scratch.revenueSums[column] += order.amount }
+    }
+
+    /// Up to `shape.topCategories` categories by order count (ties by name), comma-separated;
+    /// each distinct list is joined once.
     private func appendTopCategories(to table: inout ProfileTable, scratch: inout Scratch) {
         let seen = scratch.seen
         guard !seen.isEmpty else {
@@ -157,15 +211,16 @@ struct ProfileBuilder {
                 return countA != countB ? countA > countB : scratch.categories[Int(a)] < scratch.categories[Int(b)]
             }
         }
-        // Three codes below 2^21 pack into one key; with more categories than that, no cache.
-        let packable = scratch.categories.count < 1 << 21
+        // Up to three codes below 2^21 pack into one key; with more of either, no cache.
+        let limit = shape.topCategories
+        let packable = scratch.categories.count < 1 << 21 && limit <= 3
         var key: Int64 = 0
-        for code in top.prefix(3) { key = key << 21 | Int64(code + 1) }
+        for code in top.prefix(limit) { key = key << 21 | Int64(code + 1) }
         if packable, let text = scratch.topTexts[key] {
             table.topCategories.append(code: text)
             return
         }
-        let code = table.topCategories.append(top.prefix(3).map { scratch.categories[Int($0)] }.joined(separator: ","))
+        let code = table.topCategories.append(top.prefix(limit).map { scratch.categories[Int($0)] }.joined(separator: ","))
         if packable { scratch.topTexts[key] = code }
     }
 
@@ -179,7 +234,7 @@ struct ProfileBuilder {
 
     private func age(birthDate: String?) -> Int16 {
         guard let birthDate, let born = try? CalendarDate.parse(birthDate) else { return -1 }
-        let today = asOf.utcDate
+        let today = CalendarDate(daysSinceEpoch: asOfDay)
         var years = today.year - born.year
         if (today.month, today.day) < (born.month, born.day) { years -= 1 }
         return years < 0 ? -1 : Int16(clamping: years)

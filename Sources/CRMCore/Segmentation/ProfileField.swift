@@ -7,37 +7,80 @@ public struct ProfileField: Sendable {
     public let summary: String
     let read: @Sendable (ProfileTable, Int) -> ProfileValue
 
-    /// Every profile field of `table`: the core's and the custom fields it holds.
+    /// Every profile field of `table`: the core's, every window it holds, and its custom fields.
     public static func all(for table: ProfileTable) -> [ProfileField] {
-        all(interactionKinds: table.interactionKinds)
-            + table.customFieldNames.enumerated().map { index, name in
-                ProfileField(name: name, summary: "custom field") { $0.customFieldValues[index][$1] }
-            }
+        core(shape: table.shape, topCategories: table.shape.topCategories) + windows(of: table.shape) + custom(of: table)
     }
 
-    /// Names of the core's profile fields (custom fields may not reuse them).
-    static let coreNames = Set(all(interactionKinds: InteractionKind.builtIn).map(\.name))
+    /// Every core and window field of a table of `shape` (no custom fields).
+    public static func all(shape: ProfileShape) -> [ProfileField] {
+        core(shape: shape, topCategories: shape.topCategories) + windows(of: shape)
+    }
 
-    /// Every core profile field, for a table whose interaction kinds are `kinds`.
-    public static func all(interactionKinds kinds: [String]) -> [ProfileField] {
-        var fields = staticFields + orderFields
-        for (kindIndex, kind) in kinds.enumerated() {
-            for (windowIndex, days) in ProfileTable.windows.enumerated() {
-                fields.append(ProfileField(name: "\(kind)_\(days)d", summary: "\(kind) interactions in the last \(days) days") {
-                    .integer(Int64($0.interactions(customer: $1, kind: kindIndex, window: windowIndex)))
-                })
-            }
+    /// The profile fields a plugin with `declaration` sees in `table`: the core's, the windows
+    /// it declared (its top-categories length) and the custom fields.
+    static func all(for table: ProfileTable, seenBy declaration: ProfileDeclaration) -> [ProfileField] {
+        let names = table.shape.windowFieldNames(seenBy: declaration)
+        return core(shape: table.shape, topCategories: declaration.topCategories)
+            + windows(of: table.shape).filter { names.contains($0.name) } + custom(of: table)
+    }
+
+    /// Names of the fields a plugin with `declaration` (and these extra kinds) may rank or read:
+    /// for validating a plugin before any database is opened.
+    static func names(seenBy declaration: ProfileDeclaration) -> Set<String> {
+        let shape = ProfileShape(declarations: [declaration])
+        return Set(core(shape: shape, topCategories: declaration.topCategories).map(\.name))
+            .union(shape.windowFieldNames(seenBy: declaration))
+    }
+
+    /// Names of the core's profile fields that are not windows (custom fields may not reuse
+    /// them, nor a window's name).
+    static let coreNames = Set(core(shape: .standard, topCategories: ProfileDeclaration.defaultTopCategories).map(\.name))
+
+    private static func custom(of table: ProfileTable) -> [ProfileField] {
+        table.customFieldNames.enumerated().map { index, name in
+            ProfileField(name: name, summary: "custom field") { $0.customFieldValues[index][$1] }
         }
-        for (windowIndex, days) in ProfileTable.windows.enumerated() {
-            fields.append(ProfileField(name: "interactions_\(days)d", summary: "interactions of any kind in the last \(days) days") { table, customer in
-                var total = 0
-                for kind in kinds.indices { total += Int(table.interactions(customer: customer, kind: kind, window: windowIndex)) }
-                return .integer(Int64(total))
+    }
+
+    private static func core(shape: ProfileShape, topCategories: Int) -> [ProfileField] {
+        staticFields + orderFields + [
+            ProfileField(name: "top_categories", summary: "up to \(topCategories) categories by order count, comma-separated; nil without orders") {
+                table, customer in
+                guard let text = table.topCategories[customer] else { return .missing }
+                guard topCategories < table.shape.topCategories else { return .text(text) }
+                return .text(text.split(separator: ",", omittingEmptySubsequences: false).prefix(topCategories).joined(separator: ","))
+            },
+            ProfileField(name: "days_since_last_interaction", summary: "calendar days since the last interaction; nil if none") {
+                optional($0.daysSinceLastInteraction[$1])
+            },
+        ]
+    }
+
+    /// The window fields of `shape`, in column order.
+    private static func windows(of shape: ProfileShape) -> [ProfileField] {
+        var fields: [ProfileField] = []
+        for (column, window) in shape.kindWindows.enumerated() {
+            let kind = shape.interactionKinds[window.kind]
+            fields.append(ProfileField(
+                name: ProfileShape.kindWindowName(kind, window.days), summary: "\(kind) interactions in the last \(window.days) days"
+            ) { .integer(Int64($0.kindWindowCount(customer: $1, column: column))) })
+        }
+        for (column, days) in shape.anyKindWindows.enumerated() {
+            fields.append(ProfileField(name: ProfileShape.anyKindWindowName(days), summary: "interactions of any kind in the last \(days) days") {
+                .integer(Int64($0.anyKindWindowCount(customer: $1, column: column)))
             })
         }
-        fields.append(ProfileField(name: "days_since_last_interaction", summary: "days since the last interaction; nil if none") {
-            optional($0.daysSinceLastInteraction[$1])
-        })
+        for (column, days) in shape.orderWindows.enumerated() {
+            fields.append(ProfileField(name: ProfileShape.orderWindowName(days), summary: "orders (purchases) in the last \(days) days") {
+                .integer(Int64($0.orderWindowCount(customer: $1, column: column)))
+            })
+        }
+        for (column, days) in shape.revenueWindows.enumerated() {
+            fields.append(ProfileField(
+                name: ProfileShape.revenueWindowName(days), summary: "revenue net of returns in the last \(days) days, in currency units"
+            ) { .number($0.amount($0.revenueWindowSum(customer: $1, column: column))) })
+        }
         return fields
     }
 
@@ -89,10 +132,10 @@ public struct ProfileField: Sendable {
         ProfileField(name: "max_order_quantity", summary: "the largest quantity in one order; nil if unknown") {
             optional($0.maxOrderQuantity[$1])
         },
-        ProfileField(name: "recency_days", summary: "UTC days from the last order's date to as-of's date; nil without orders") {
+        ProfileField(name: "recency_days", summary: "calendar days from the last order's date to as-of's date; nil without orders") {
             optional($0.recencyDays[$1])
         },
-        ProfileField(name: "days_since_first_order", summary: "UTC days from the first order's date to as-of; nil without orders") {
+        ProfileField(name: "days_since_first_order", summary: "calendar days from the first order's date to as-of's date; nil without orders") {
             optional($0.daysSinceFirstOrder[$1])
         },
         ProfileField(name: "median_days_between_orders", summary: "median gap between consecutive orders, in days; nil below 2 orders") {
@@ -100,10 +143,6 @@ public struct ProfileField: Sendable {
         },
         ProfileField(name: "last_days_between_orders", summary: "gap between the last two orders, in days; nil below 2 orders") {
             optional($0.lastDaysBetweenOrders[$1])
-        },
-        ProfileField(name: "orders_365d", summary: "orders in the 365 days before as-of") { .integer(Int64($0.orders365d[$1])) },
-        ProfileField(name: "top_categories", summary: "up to three categories by order count, comma-separated; nil without orders") {
-            text($0.topCategories[$1])
         },
         ProfileField(name: "category_count", summary: "distinct categories ordered") { .integer(Int64($0.categoryCount[$1])) },
     ]

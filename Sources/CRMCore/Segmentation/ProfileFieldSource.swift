@@ -14,7 +14,20 @@ final class ProfileFieldSource {
     /// Registers the source in `state` (once per state).
     init(registeringIn state: LuaState) throws(LuaError) {
         try state.register(table: "crm", name: "profile_field") { [unowned self] arguments in
-            guard let name = arguments.first?.stringValue, let table = self.table, let field = self.fields[name] else { return [.nil] }
+            guard let name = arguments.first?.stringValue, let table = self.table else { return [.nil] }
+            guard let field = self.fields[name] else {
+                // A window the plugin did not declare would read as nil and silently change a rule;
+                // the wrapper raises this at the plugin's line.
+                if ProfileShape.looksLikeWindow(name) && !table.customFieldNames.contains(name) {
+                    return [
+                        .nil,
+                        .string(
+                            "c.\(name) is not in this plugin's profile: declare the window in its profile section "
+                                + "(e.g. profile = { by_kind = { inquiry = { 14 } } }; see docs/plugins.md)"),
+                    ]
+                }
+                return [.nil]
+            }
             return [field.read(table, self.customer).luaValue]
         }
     }
@@ -35,7 +48,11 @@ final class ProfileFieldSource {
     static let lazyWrapperSource = """
         return function(f)
           local fetch = crm.profile_field
-          local meta = { __index = function(_, key) return fetch(key) end }
+          local meta = { __index = function(_, key)
+            local value, problem = fetch(key)
+            if problem then error(problem, 2) end
+            return value
+          end }
           local installed = false
           return function(c)
             if not installed then setmetatable(c, meta); installed = true end

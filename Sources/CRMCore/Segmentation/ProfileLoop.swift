@@ -17,6 +17,8 @@ struct ProfileLoop {
     /// others are fetched on demand through `source`.
     let mentions: String
     let source: ProfileFieldSource
+    /// What the plugin declared: it sees those windows and no others.
+    let profile: ProfileDeclaration
 
     /// A second plugin function, called with the same customer right after the first one, for
     /// the customers `wanted` picks by the first one's result: a segmentation's
@@ -37,7 +39,7 @@ struct ProfileLoop {
         function: LuaFunctionRef, secondCall: SecondCall? = nil, wrapperSource: String, luaTime: inout Duration,
         accept: (Int, String?, String?) throws(SegmentationError) -> Void
     ) throws(SegmentationError) {
-        let allFields = ProfileField.all(for: profiles)
+        let allFields = ProfileField.all(for: profiles, seenBy: profile)
         let fields = allFields.filter { mentions.contains($0.name) }
         let names = fields.map(\.name) + inputs.tiles.map(\.name) + inputs.shares.map(\.name)
         let perCustomer: LuaFunctionRef
@@ -130,6 +132,6 @@ extension ProfileLoop {
     init(plugin: LoadedPlugin, profiles: ProfileTable, inputs: PopulationInputs, subject: String, functionName: String) {
         self.init(
             state: plugin.state, file: plugin.file, profiles: profiles, inputs: inputs, subject: subject,
-            functionName: functionName, mentions: plugin.source, source: plugin.profileFieldSource)
+            functionName: functionName, mentions: plugin.source, source: plugin.profileFieldSource, profile: plugin.definition.profile)
     }
 }

@@ -8,10 +8,12 @@ public struct ProfileTable: Sendable {
     public let asOf: Timestamp
     /// Decimal places of the currency, to turn minor units into amounts.
     public let currencyScale: Int
-    /// Interaction kinds with a count column, in column order.
-    public let interactionKinds: [String]
-    /// Windows, in days, over which interactions are counted.
-    public static let windows = [30, 90, 365]
+    /// The window columns and top-categories length: the union of the plugins' declarations.
+    public let shape: ProfileShape
+    /// The zone whose calendar days the day counts and windows count.
+    public let timeZone: BusinessTimeZone
+    /// As-of's date in that zone (`p.as_of_date`).
+    public let asOfDate: CalendarDate
 
     var pks: [Int64] = []
     public internal(set) var ids: [String] = []
@@ -32,18 +34,25 @@ public struct ProfileTable: Sendable {
     var returnedAmount: [Int64] = []
     var maxOrderAmount: [Int64] = []
     var maxOrderQuantity: [Int32] = []
-    /// UTC days from the first / last order's date to as-of's date; -1 without orders.
+    /// Calendar days (in the business time zone) from the first / last order's date to as-of's
+    /// date; -1 without orders.
     var daysSinceFirstOrder: [Int32] = []
     var recencyDays: [Int32] = []
     /// Median and last gap between consecutive orders, in days (fractional); NaN below 2 orders.
     var medianDaysBetweenOrders: [Float] = []
     var lastDaysBetweenOrders: [Float] = []
-    var orders365d: [Int32] = []
+    /// Purchases and net revenue (minor units) per `shape.orderWindows` / `revenueWindows`,
+    /// customer-major.
+    var orderWindowCounts: [Int32] = []
+    var revenueWindowSums: [Int64] = []
+    /// Up to `shape.topCategories` categories by order count, comma-separated.
     var topCategories = TextColumn()
     var categoryCount: [Int16] = []
-    /// Interaction counts: customer-major, then kind, then window.
-    var interactionCounts: [UInt16] = []
-    /// UTC days since the last interaction; -1 without interactions.
+    /// Interaction counts per `shape.kindWindows` (saturating at 65,535), customer-major.
+    var kindWindowCounts: [UInt16] = []
+    /// Interaction counts of any kind per `shape.anyKindWindows`, customer-major.
+    var anyKindWindowCounts: [UInt32] = []
+    /// Calendar days since the last interaction; -1 without interactions.
     var daysSinceLastInteraction: [Int32] = []
     /// Custom fields declared by plugins: names, and per field one value per customer
     /// (the stored value, else the field's default, else missing).
@@ -60,8 +69,7 @@ public struct ProfileTable: Sendable {
         }
         ageYears.reserveCapacity(customers)
         categoryCount.reserveCapacity(customers)
-        for column in [\Self.tenureDays, \.orderCount, \.maxOrderQuantity, \.daysSinceFirstOrder, \.recencyDays, \.orders365d,
-                       \.daysSinceLastInteraction] {
+        for column in [\Self.tenureDays, \.orderCount, \.maxOrderQuantity, \.daysSinceFirstOrder, \.recencyDays, \.daysSinceLastInteraction] {
             self[keyPath: column].reserveCapacity(customers)
         }
         monetary.reserveCapacity(customers)
@@ -70,7 +78,10 @@ public struct ProfileTable: Sendable {
         maxOrderAmount.reserveCapacity(customers)
         medianDaysBetweenOrders.reserveCapacity(customers)
         lastDaysBetweenOrders.reserveCapacity(customers)
-        interactionCounts.reserveCapacity(customers * interactionKinds.count * Self.windows.count)
+        kindWindowCounts.reserveCapacity(customers * shape.kindWindows.count)
+        anyKindWindowCounts.reserveCapacity(customers * shape.anyKindWindows.count)
+        orderWindowCounts.reserveCapacity(customers * shape.orderWindows.count)
+        revenueWindowSums.reserveCapacity(customers * shape.revenueWindows.count)
     }
 
     /// Adds (or replaces) a custom field column.
@@ -83,10 +94,12 @@ public struct ProfileTable: Sendable {
         }
     }
 
-    init(asOf: Timestamp, currencyScale: Int, interactionKinds: [String]) {
+    init(asOf: Timestamp, currencyScale: Int, shape: ProfileShape, timeZone: BusinessTimeZone) {
         self.asOf = asOf
         self.currencyScale = currencyScale
-        self.interactionKinds = interactionKinds
+        self.shape = shape
+        self.timeZone = timeZone
+        asOfDate = timeZone.dayCounter().date(of: asOf)
     }
 
     /// Number of customers.
@@ -95,8 +108,20 @@ public struct ProfileTable: Sendable {
     /// Index of the customer with this id, by linear search (for tests and single lookups).
     public func index(of id: String) -> Int? { ids.firstIndex(of: id) }
 
-    func interactions(customer: Int, kind: Int, window: Int) -> UInt16 {
-        interactionCounts[(customer * interactionKinds.count + kind) * Self.windows.count + window]
+    func kindWindowCount(customer: Int, column: Int) -> UInt16 {
+        kindWindowCounts[customer * shape.kindWindows.count + column]
+    }
+
+    func anyKindWindowCount(customer: Int, column: Int) -> UInt32 {
+        anyKindWindowCounts[customer * shape.anyKindWindows.count + column]
+    }
+
+    func orderWindowCount(customer: Int, column: Int) -> Int32 {
+        orderWindowCounts[customer * shape.orderWindows.count + column]
+    }
+
+    func revenueWindowSum(customer: Int, column: Int) -> Int64 {
+        revenueWindowSums[customer * shape.revenueWindows.count + column]
     }
 
     /// An amount in minor units as a number in the currency's unit (`6147` → `61.47`).

@@ -47,7 +47,7 @@ public struct SegmentationEngine {
         let selected = try select(names)
         if !dryRun && !rewind { try refuseBackdating(selected, asOf: asOf) }
         let start = ContinuousClock.now
-        var profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
+        var profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape)
         progress(.profilesBuilt(customers: profiles.count, duration: ContinuousClock.now - start))
         let needed = neededFields(by: names.isEmpty ? nil : selected.map(\.0))
         if !dryRun && !needed.isEmpty {

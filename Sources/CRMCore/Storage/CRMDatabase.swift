@@ -82,6 +82,23 @@ public final class CRMDatabase: Sendable {
         return try Currency(code: code ?? Currency.defaultCode)
     }
 
+    /// The zone calendar days are counted in (`settings.business_timezone`); UTC when unset.
+    public func businessTimeZone() throws -> BusinessTimeZone {
+        let name = try read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'business_timezone'")
+        }
+        return try name.map { try BusinessTimeZone($0) } ?? .utc
+    }
+
+    /// Sets the zone calendar days are counted in from now on.
+    public func setBusinessTimeZone(_ zone: BusinessTimeZone) throws {
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO settings(key, value) VALUES ('business_timezone', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: [zone.identifier])
+        }
+    }
+
     /// Sets the currency; refused once orders exist, because stored minor units would change meaning.
     public func setCurrency(_ currency: Currency) throws {
         try write { db in

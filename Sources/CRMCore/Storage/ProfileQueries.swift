@@ -106,13 +106,13 @@ struct ProfileQueries {
 
 extension CRMDatabase {
     /// Every customer's profile as of `asOf`, built in one pass over the data, with the
-    /// custom `fields` (stored value, else the field's default).
-    public func profiles(
-        asOf: Timestamp, fields: [CustomField] = [], interactionKinds: [String] = InteractionKind.builtIn
-    ) throws -> ProfileTable {
+    /// custom `fields` (stored value, else the field's default) and the windows of `shape`,
+    /// calendar days counted in the database's business time zone.
+    public func profiles(asOf: Timestamp, fields: [CustomField] = [], shape: ProfileShape = .standard) throws -> ProfileTable {
         let scale = try currency().scale
+        let zone = try businessTimeZone()
         return try read { db in
-            var table = try ProfileBuilder(asOf: asOf, currencyScale: scale, interactionKinds: interactionKinds)
+            var table = try ProfileBuilder(asOf: asOf, currencyScale: scale, shape: shape, timeZone: zone)
                 .build(from: ProfileQueries(db: db, asOf: asOf))
             // Stored values arrive in customer-key order, as the table's rows are.
             var columns = fields.map { field in

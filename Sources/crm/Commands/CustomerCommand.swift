@@ -118,7 +118,7 @@ struct CustomerCommand: ParsableCommand {
             let fields = try CustomFields(database: database, catalog: catalog).get(customerID: id)
             let profile = CustomerProfileView(
                 customer: customer, activity: activity, currency: try database.currency(),
-                memberships: try database.memberships(customerID: id), scores: try database.scores(customerID: id),
+                timeZone: try database.businessTimeZone(), memberships: try database.memberships(customerID: id), scores: try database.scores(customerID: id),
                 fields: fields.filter { $0.source != .none },
                 fieldTypes: Dictionary(catalog.fields.map { ($0.name, $0.definition.type) }, uniquingKeysWith: { first, _ in first }),
                 tags: try database.tags(customerID: id), openTasks: try database.tasks(matching: .init(openOnly: true, customerID: id)),
@@ -141,6 +141,8 @@ struct CustomerProfileView {
     let customer: Customer
     let activity: CustomerActivity
     let currency: Currency
+    /// The business time zone the profile's calendar days are counted in.
+    let timeZone: BusinessTimeZone
     let memberships: [Membership]
     let scores: [ScoreValue]
     let fields: [FieldReading]
@@ -183,6 +185,7 @@ struct CustomerProfileView {
             ("top_categories", activity.topCategories.joined(separator: ", ")),
             ("interactions", activity.interactions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
             ("last_interaction_at", activity.lastInteractionAt?.iso8601),
+            ("time_zone", timeZone.identifier),
         ]
     }
 

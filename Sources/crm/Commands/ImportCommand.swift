@@ -27,7 +27,9 @@ struct ImportCommand: ParsableCommand {
               interactions: id,customer_id,kind,occurred_at
               contacts:     customer_id,channel,status,reason,changed_at   (status blocked or allowed)
             Customer files may also have a tags column (tags separated by commas, replacing the
-            customer's tags) and a column per custom field the plugins declare.
+            customer's tags) and a column per custom field the plugins declare. An interaction's
+            kind is a built-in one (\(InteractionKind.builtIn.joined(separator: ", "))) or one
+            a loaded plugin declares in its profile section.
             Times are ISO-8601 with Z or an offset (2024-12-30T10:00:00+08:00) or a plain date;
             amounts use a dot (19.90). A record whose id is already known updates it: an empty
             cell leaves the stored value alone (--clear-empty clears it), and a column the file
@@ -88,8 +90,11 @@ struct ImportCommand: ParsableCommand {
         options.rejectsPath = rejects
         options.maxProblems = maxProblems
         options.progress = { count in Progress.report("\(file): \(count) records read") }
-        // Customer files may carry the custom fields that plugins declare.
-        let fields = kind == .customers ? try global.loadPlugins(required: false).fields : []
+        // Customer files may carry the custom fields that plugins declare; interaction files
+        // the interaction kinds they declare.
+        let catalog = kind == .orders ? nil : try global.loadPlugins(required: false)
+        let fields = kind == .customers ? catalog?.fields ?? [] : []
+        if kind == .interactions, let catalog { options.interactionKinds = catalog.interactionKinds }
         // Standard input is copied to a temporary file: the reader maps a file, and rejects need a second pass.
         let input = file == "-" ? try StandardInputCopy() : nil
         defer { input?.remove() }

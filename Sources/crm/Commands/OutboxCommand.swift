@@ -117,10 +117,8 @@ struct OutboxCommand: ParsableCommand {
             if let weeklyCap { settings.weeklyCap = weeklyCap }
             if noQuietHours { settings.quietHours = nil }
             if let quietHours { settings.quietHours = try OutboxSettings.QuietHours(parsing: quietHours) }
-            if let timezone {
-                guard TimeZone(identifier: timezone) != nil else { throw ValidationError("--timezone \"\(timezone)\" is not an IANA time zone (e.g. Europe/Berlin)") }
-                settings.timeZone = timezone
-            }
+            // The business time zone (also set by `crm init --timezone`); checked the same way.
+            if let timezone { settings.timeZone = try BusinessTimeZone(timezone).identifier }
             if let maxAttempts {
                 guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
                 settings.maxAttempts = maxAttempts
