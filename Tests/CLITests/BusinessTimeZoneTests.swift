@@ -84,6 +84,8 @@ struct BusinessTimeZoneTests {
         #expect(try crm.run("segment", "run", "attended", "--as-of", "2025-01-01", "--plugins", "plugins").status == 0)
         let members = try crm.run("segment", "members", "attended", "--plugins", "plugins", "--format", "csv").stdout
         #expect(members.contains("Attended") && members.contains("1 webinars in 30 days"), "\(members)")
+        let info = try crm.run("plugin", "info", "webinars", "--plugins", "plugins").stdout
+        #expect(info.contains("profile      webinar_30d; kinds webinar"), "\(info)")
 
         // A kind that clashes with a built-in one is refused at load, naming the plugin file and key.
         try crm.write("plugins/webinars.lua", try String(contentsOfFile: crm.path("plugins/webinars.lua"), encoding: .utf8)

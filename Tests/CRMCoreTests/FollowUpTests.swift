@@ -83,6 +83,17 @@ struct FollowUpTests {
         #expect(try scenario.database.tags(customerID: "2") == ["hot"])
     }
 
+    @Test("due_in_days counts from the as-of date in the business time zone")
+    func dueDateInBusinessZone() throws {
+        let scenario = try FollowUpScenario(actions: Self.callOnHot)
+        try scenario.database.setBusinessTimeZone(try BusinessTimeZone("Asia/Shanghai"))
+        try scenario.set("1", "Hot")
+        // 20:00 UTC on 31 December is already 1 January in Shanghai: due 3 January.
+        try scenario.run("2024-12-31T20:00:00Z")
+        let task = try #require(try scenario.database.tasks(matching: .init(customerID: "1")).first)
+        #expect(task.dueDate == "2025-01-03")
+    }
+
     @Test("enter and leave fire on changes only; moving inside the trigger's set is neither")
     func enterAndLeave() throws {
         let scenario = try FollowUpScenario(actions: """

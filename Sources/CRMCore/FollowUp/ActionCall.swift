@@ -52,7 +52,7 @@ struct ActionCall {
                 if !met { return .skipped("condition not met", recorded: definition.trigger.kind != .stay) }
             }
             if Holdout.isHeldOut(action: definition.name, customerID: candidate.customerID, share: definition.holdout) { return .heldOut }
-            let effects = try Effect.list(from: try state.call(definition.run, [customer, action.params, event]).first, asOf: asOf)
+            let effects = try Effect.list(from: try state.call(definition.run, [customer, action.params, event]).first, today: profiles.asOfDate)
             try EffectWriter.checkPermissions(effects, of: action.plugin.definition)
             return .apply(effects)
         } catch let error as LuaError {

@@ -33,20 +33,21 @@ enum Effect: Equatable {
     static let maximumTagLength = 64
 
     /// Reads the list `run` returned; the message says which effect and key is wrong.
-    static func list(from value: LuaValue?, asOf: Timestamp) throws(EffectError) -> [Effect] {
+    /// `today` is the run's as-of date in the business time zone, from which `due_in_days` counts.
+    static func list(from value: LuaValue?, today: CalendarDate) throws(EffectError) -> [Effect] {
         guard let value, value != .nil else { return [] }
         guard case .table(let fields) = value else { throw EffectError("expected a list of effects, got \(PluginSchema.typeName(value))") }
         guard let items = value.arrayValues, items.count == fields.count else {
             throw EffectError("expected a list of effects { {kind = ...}, ... } without named keys")
         }
         return try items.enumerated().map { index, item throws(EffectError) in
-            do throws(EffectError) { return try effect(item, asOf: asOf) } catch {
+            do throws(EffectError) { return try effect(item, today: today) } catch {
                 throw EffectError("effect \(index + 1): \(error.message)")
             }
         }
     }
 
-    private static func effect(_ value: LuaValue, asOf: Timestamp) throws(EffectError) -> Effect {
+    private static func effect(_ value: LuaValue, today: CalendarDate) throws(EffectError) -> Effect {
         guard case .table(let fields) = value else { throw EffectError("expected a table with a kind, got \(PluginSchema.typeName(value))") }
         let kinds = EffectKind.allCases.map(\.rawValue)
         guard case .string(let kindName)? = fields["kind"], let kind = EffectKind(rawValue: kindName) else {
@@ -65,7 +66,7 @@ enum Effect: Equatable {
         }
         switch kind {
         case .task:
-            return .task(try task(fields, asOf: asOf))
+            return .task(try task(fields, today: today))
         case .tag, .untag:
             guard case .string(let tag)? = fields["tag"], !tag.isEmpty else { throw EffectError("a \(kindName) needs a non-empty tag") }
             guard tag.count <= maximumTagLength else { throw EffectError("tag \"\(tag.prefix(20))…\" is longer than \(maximumTagLength) characters") }
@@ -90,7 +91,7 @@ enum Effect: Equatable {
         }
     }
 
-    private static func task(_ fields: [LuaValue: LuaValue], asOf: Timestamp) throws(EffectError) -> TaskRequest {
+    private static func task(_ fields: [LuaValue: LuaValue], today: CalendarDate) throws(EffectError) -> TaskRequest {
         let title = try text(fields, "title", of: "task")
         guard title.count <= 200 else { throw EffectError("a task title has at most 200 characters") }
         let body = try optionalText(fields, "body")
@@ -105,7 +106,7 @@ enum Effect: Equatable {
         case (.string(let text)?, nil):
             do { due = try CalendarDate.parse(text) } catch { throw EffectError("due \"\(text)\" is not a date (YYYY-MM-DD)") }
         case (nil, .integer(let days)?) where days >= 0 && days <= 36_500:
-            due = CalendarDate(daysSinceEpoch: asOf.utcDate.daysSinceEpoch + Int(days))
+            due = CalendarDate(daysSinceEpoch: today.daysSinceEpoch + Int(days))
         case (nil, let value?):
             throw EffectError("due_in_days must be a whole number of days from 0, got \(value.stringValue.map { "\"\($0)\"" } ?? PluginSchema.typeName(value))")
         case (let value?, nil):

@@ -27,8 +27,10 @@ final class JobEffects {
             throw CRMError.invalidArgument("job:apply(customer_id, effects): customer_id must be a string")
         }
         let effects: [Effect]
+        // `due_in_days` counts from the instant's date in the business time zone.
+        let today = try database.businessTimeZone().dayCounter().date(of: asOf)
         do {
-            effects = try Effect.list(from: arguments.count > 1 ? arguments[1] : nil, asOf: asOf)
+            effects = try Effect.list(from: arguments.count > 1 ? arguments[1] : nil, today: today)
             try EffectWriter.checkPermissions(effects, of: plugin)
         } catch {
             throw CRMError.invalidArgument("job:apply: customer \(customerID): \(error.message)")

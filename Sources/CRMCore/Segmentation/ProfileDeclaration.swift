@@ -41,6 +41,16 @@ public struct ProfileDeclaration: Sendable, Equatable {
     public static let standard = ProfileDeclaration(
         everyKindWindows: [30, 90, 365], anyKindWindows: [30, 90, 365], orderWindows: [365])
 
+    /// One line for `crm plugin info`: the window fields the plugin sees and its extra kinds.
+    public var summary: String {
+        if self == .standard { return "standard (no profile section): <kind>_30d/_90d/_365d for every kind, interactions_30d/_90d/_365d, orders_365d" }
+        let names = ProfileShape(declarations: [self]).windowFieldNames(seenBy: self).sorted()
+        var text = names.isEmpty ? "core fields only" : names.joined(separator: ", ")
+        if topCategories != Self.defaultTopCategories { text += "; top_categories lists \(topCategories)" }
+        if !interactionKinds.isEmpty { text += "; kinds \(interactionKinds.joined(separator: ", "))" }
+        return text
+    }
+
     /// Name prefixes of window fields that are not interaction kinds; a kind may not take them.
     static let reservedPrefixes = ["orders", "revenue", "interactions"]
 }

@@ -108,7 +108,7 @@ struct PluginCommand: ParsableCommand {
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a plugin's segmentations, segments, ranks, parameters and file hash.",
+            abstract: "Show a plugin's segmentations, segments, ranks, profile windows, parameters and file hash.",
             discussion: "Example:\n  crm plugin info rfm")
 
         @OptionGroup var global: GlobalOptions
@@ -120,6 +120,7 @@ struct PluginCommand: ParsableCommand {
             print("file         \(plugin.file)")
             print("sha256       \(plugin.hash)")
             print("permissions  \(plugin.definition.permissions.isEmpty ? "none" : plugin.definition.permissions.joined(separator: ", "))")
+            print("profile      \(plugin.definition.profile.summary)")
             let parameters = FileManager.default.fileExists(atPath: global.databasePath)
                 ? try PluginParameters.resolve(plugin, in: try global.openDatabase()).entries
                 : plugin.definition.params.map { PluginParameters.Entry(key: $0.key, value: $0.value, defaultValue: $0.value) }
