@@ -28,7 +28,7 @@
 ---@field segmentation string          the segmentation whose changes trigger it, e.g. "rfm"
 ---@field enter? string|string[]       fires when the customer enters one of these segments
 ---@field leave? string|string[]       fires when the customer leaves them
----@field stay? { segments: string|string[], days: integer }  fires once per stay of at least `days` UTC days
+---@field stay? { segments: string|string[], days: integer }  fires once per stay of at least `days` calendar days (business time zone)
 ---@field when? fun(c: crm.ActionCustomer, p: crm.Params, event: crm.Event): boolean  fire only when true
 ---@field run fun(c: crm.ActionCustomer, p: crm.Params, event: crm.Event): crm.Effect[]
 ---@field holdout? number              share 0..1 of customers held out (recorded, no effect), by a hash of action and customer id

@@ -127,6 +127,23 @@ struct FollowUpTests {
         #expect(try scenario.database.tasks().map(\.title) == ["Hot for 30 days"])
     }
 
+    @Test("a stay counts calendar days in the business time zone")
+    func stayInBusinessZone() throws {
+        let scenario = try FollowUpScenario(actions: """
+                long_hot = { segmentation = "state", stay = { segments = { "Hot" }, days = 2 },
+                  run = function(c, p, event) return { { kind = "task", title = "Hot for " .. event.days .. " days" } } end },
+            """)
+        try scenario.database.setBusinessTimeZone(try BusinessTimeZone("Asia/Shanghai"))
+        try scenario.set("1", "Hot")
+        // Entered at 17:00 UTC on 31 December: 01:00 on 1 January in Shanghai.
+        try scenario.run("2024-12-31T17:00:00Z")
+        // 15:00 UTC on 2 January is 23:00 on the 2nd there: one day in; in UTC it would be two.
+        #expect(try scenario.run("2025-01-02T15:00:00Z").firings.isEmpty)
+        // 16:00 UTC on 2 January is midnight of the 3rd there: two days.
+        #expect(try scenario.run("2025-01-02T16:00:00Z").count(.applied) == 1)
+        #expect(try scenario.database.tasks().map(\.title) == ["Hot for 2 days"])
+    }
+
     @Test("a cooldown stops a re-entry inside it and not after it")
     func cooldown() throws {
         let scenario = try FollowUpScenario(actions: """

@@ -191,6 +191,20 @@ struct ProfileWindowTests {
         #expect(BusinessTimeZone.utc.dayCounter().date(of: Timestamp(iso8601: "2024-07-15T23:59:59Z")!).iso8601 == "2024-07-15")
     }
 
+    @Test("the first instant of a local day, across offsets and a daylight saving change")
+    func startOfDay() throws {
+        let shanghai = try BusinessTimeZone("Asia/Shanghai").dayCounter()
+        let newYear = Timestamp(iso8601: "2025-01-01")!.utcDay
+        #expect(shanghai.start(ofDay: newYear) == Timestamp(iso8601: "2024-12-31T16:00:00Z")!)
+        let berlin = try BusinessTimeZone("Europe/Berlin").dayCounter()
+        let changeDay = Timestamp(iso8601: "2024-03-31")!.utcDay
+        #expect(berlin.start(ofDay: changeDay) == Timestamp(iso8601: "2024-03-30T23:00:00Z")!)
+        #expect(berlin.start(ofDay: changeDay + 1) == Timestamp(iso8601: "2024-03-31T22:00:00Z")!)
+        #expect(BusinessTimeZone.utc.dayCounter().start(ofDay: newYear) == Timestamp(iso8601: "2025-01-01")!)
+        let asOf = Timestamp(iso8601: "2025-01-02T15:00:00Z")!
+        #expect(shanghai.days(from: Timestamp(iso8601: "2024-12-31T17:00:00Z")!, to: asOf) == 1)
+    }
+
     @Test("a zone that is not an IANA name is refused, with a suggestion")
     func badZone() {
         for name in ["Mars/Olympus", "EST", "GMT+8", "", "asia/shanghai"] {

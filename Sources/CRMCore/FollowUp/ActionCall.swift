@@ -86,7 +86,7 @@ struct ActionCall {
         if let to = event.to { table["to"] = .string(to) }
         let segment = trigger.kind == .leave ? event.from : event.to
         if let segment { table["segment"] = .string(segment) }
-        if let since = event.since, trigger.kind == .stay { table["days"] = .integer(Int64(since.days(until: asOf))) }
+        if let since = event.since, trigger.kind == .stay { table["days"] = .integer(Int64(profiles.dayCounter.days(from: since, to: asOf))) }
         return .table(table)
     }
 }

@@ -70,6 +70,7 @@ struct FollowUpRun {
     private func fire(_ db: Database, runID: Int64?, wouldMove: [String: [FollowUpEvent]]) throws -> FollowUpSummary {
         var summary = FollowUpSummary()
         let asOf = profiles.asOf
+        let days = profiles.dayCounter
         for action in actions {
             let trigger = action.definition.trigger
             let fields = ProfileField.all(for: profiles, seenBy: action.plugin.definition.profile)
@@ -83,7 +84,7 @@ struct FollowUpRun {
             case .stay:
                 events = try FollowUpStore.stays(
                     db, action: action.definition.name, segmentation: trigger.segmentation, segments: trigger.segments,
-                    enteredBefore: Timestamp.fromUTCDay(asOf.utcDay - trigger.days + 1))
+                    enteredBefore: days.start(ofDay: days.day(of: asOf) - trigger.days + 1))
             }
             events += try FollowUpStore.failed(db, action: action.definition.name)
             if runID != nil { try FollowUpStore.advanceCursor(db, action: action.definition.name) }
@@ -189,7 +190,7 @@ struct FollowUpRun {
         case .everyTime: return nil
         case .once: return "fires once per customer; it fired as of \(last.iso8601)"
         case .cooldown(let days):
-            let elapsed = last.days(until: asOf)
+            let elapsed = profiles.dayCounter.days(from: last, to: asOf)
             return elapsed < days ? "cooldown of \(days) days: it fired \(elapsed) days before" : nil
         }
     }

@@ -82,6 +82,25 @@ public struct DayCounter: Sendable {
         day(ofMicroseconds: instant.microsecondsSinceEpoch)
     }
 
+    /// Whole calendar days from `start`'s local date to `end`'s (negative if earlier).
+    public func days(from start: Timestamp, to end: Timestamp) -> Int {
+        day(of: end) - day(of: start)
+    }
+
+    /// The first second of local day `day` (days since 1970-01-01 in this zone).
+    public func start(ofDay day: Int) -> Timestamp {
+        // Offsets are within ±15 hours: search that range around midnight UTC, by the second.
+        let second: Int64 = 1_000_000
+        let midnightUTC = Int64(day) * Timestamp.microsecondsPerDay
+        var low = (midnightUTC - 15 * 3600 * second) / second
+        var high = (midnightUTC + 15 * 3600 * second) / second
+        while low < high {
+            let middle = (low + high) / 2
+            if self.day(ofMicroseconds: middle * second) >= day { high = middle } else { low = middle + 1 }
+        }
+        return Timestamp(microsecondsSinceEpoch: low * second)
+    }
+
     /// The local date of `instant`.
     public func date(of instant: Timestamp) -> CalendarDate {
         CalendarDate(daysSinceEpoch: day(of: instant))

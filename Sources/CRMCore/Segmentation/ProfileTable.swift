@@ -14,6 +14,8 @@ public struct ProfileTable: Sendable {
     public let timeZone: BusinessTimeZone
     /// As-of's date in that zone (`p.as_of_date`).
     public let asOfDate: CalendarDate
+    /// Counts calendar days in that zone.
+    public let dayCounter: DayCounter
 
     var pks: [Int64] = []
     public internal(set) var ids: [String] = []
@@ -99,7 +101,8 @@ public struct ProfileTable: Sendable {
         self.currencyScale = currencyScale
         self.shape = shape
         self.timeZone = timeZone
-        asOfDate = timeZone.dayCounter().date(of: asOf)
+        dayCounter = timeZone.dayCounter()
+        asOfDate = dayCounter.date(of: asOf)
     }
 
     /// Number of customers.
