@@ -56,7 +56,7 @@ public struct ScoreEngine {
                 return .success(try run(score, of: plugin, profiles: profiles, statistics: statistics))
             } catch let error as SegmentationError {
                 try database.recordFailedRun(
-                    kind: "score", subject: score.name, asOf: asOf, since: start, error: error.description,
+                    kind: .score, subject: score.name, asOf: asOf, since: start, error: error.description,
                     plugin: PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash))
                 return .failure(error)
             }
@@ -105,13 +105,13 @@ public struct ScoreEngine {
         }
         let identity = PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)
         let runID = try database.write { db in
-            let id = try RunLog.begin(db, kind: "score", subject: score.name, asOf: profiles.asOf, startedAt: Timestamp.now(), plugin: identity)
+            let id = try RunLog.begin(db, kind: .score, subject: score.name, asOf: profiles.asOf, startedAt: Timestamp.now(), plugin: identity)
             try ScoreStore.write(db, score: score.name, values: changed, runID: id, asOf: profiles.asOf)
             try RunLog.finish(
                 db,
                 run: Run(
-                    id: id, kind: "score", subject: score.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
-                    durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "succeeded", rowsRead: values.count,
+                    id: id, kind: .score, subject: score.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
+                    durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: .succeeded, rowsRead: values.count,
                     inserted: changed.count { current[$0.customerPK] == nil }, updated: changed.count { current[$0.customerPK] != nil },
                     rejected: 0, error: nil))
             return id
