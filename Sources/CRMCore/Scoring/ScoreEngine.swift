@@ -98,11 +98,12 @@ public struct ScoreEngine {
             }
             values.append((profiles.pks[customer], value, explanation))
         }
-        let current = try database.read { db in try ScoreStore.current(db, score: score.name) }
-        let changed = values.filter { item in
-            guard let old = current[item.customerPK] else { return true }
-            return old.value != item.value || old.explanation != item.explanation
-        }
+        let pks = values.map(\.customerPK)
+        let current = try database.read { db in try ScoreStore.current(db, score: score.name, pks: pks) }
+        let changedRows = RowChanges.rows(
+            new: values.map { ScoreStore.Stored(value: $0.value, explanation: $0.explanation) as ScoreStore.Stored? }, stored: current)
+        let changed = changedRows.map { values[$0] }
+        let inserted = changedRows.count { current[$0] == nil }
         let identity = PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)
         let runID = try database.write { db in
             let id = try RunLog.begin(db, kind: .score, subject: score.name, asOf: profiles.asOf, startedAt: Timestamp.now(), plugin: identity)
@@ -112,7 +113,7 @@ public struct ScoreEngine {
                 run: Run(
                     id: id, kind: .score, subject: score.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
                     durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: .succeeded, rowsRead: values.count,
-                    inserted: changed.count { current[$0.customerPK] == nil }, updated: changed.count { current[$0.customerPK] != nil },
+                    inserted: inserted, updated: changed.count - inserted,
                     rejected: 0, error: nil))
             return id
         }

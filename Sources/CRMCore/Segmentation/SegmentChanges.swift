@@ -49,7 +49,7 @@ struct SegmentChanges {
     /// row order): only the rows whose segment differs.
     static func between(current: [Int16], new: [Int16], names changes: SegmentChanges) -> SegmentChanges {
         var result = changes
-        for row in new.indices where new[row] != current[row] {
+        for row in RowChanges.rows(new: new, stored: current) {
             result.append(row: row, from: current[row], to: new[row])
         }
         return result

@@ -25,8 +25,9 @@ enum MembershipStore {
     /// Each profile row's current segment, as a code of `changes` (`SegmentChanges.none` when
     /// the customer has none). Memberships arrive in customer-key order, as the rows are.
     static func current(_ db: Database, segmentation: String, pks: [Int64], changes: inout SegmentChanges) throws -> [Int16] {
-        var codes = [Int16](repeating: SegmentChanges.none, count: pks.count)
-        guard let segmentationCode = try segmentationCode(db, segmentation) else { return codes }
+        guard let segmentationCode = try segmentationCode(db, segmentation) else {
+            return [Int16](repeating: SegmentChanges.none, count: pks.count)
+        }
         // Stored codes to the run's codes; stored segments no longer declared are added to `changes`.
         var local: [Int64: Int16] = [:]
         for (code, name) in try segmentNames(db, segmentationCode: segmentationCode).sorted(by: { $0.key < $1.key }) {
@@ -35,12 +36,11 @@ enum MembershipStore {
         let statement = try RawStatement(
             db, sql: "SELECT customer_pk, segment_code FROM memberships WHERE segmentation_code = ? ORDER BY customer_pk")
         statement.bind(1, segmentationCode)
-        var rows = KeyedRows(pks)
-        while try statement.step() {
-            guard let row = rows.row(of: statement.int64(0)), let code = local[statement.int64(1)] else { continue }
-            codes[row] = code
+        return try RowChanges.stored(pks: pks, absent: SegmentChanges.none) { found in
+            while try statement.step() {
+                if let code = local[statement.int64(1)] { found(statement.int64(0), code) }
+            }
         }
-        return codes
     }
 
     /// The codes of `segmentation` and of `segments` (in that order), created when new.
