@@ -9,9 +9,13 @@ import LuaBridge
 ///
 /// When the data changed since that run so that `classify` now gives another segment than the
 /// stored one, no reason is shown for that customer (the next run moves them).
-public struct SegmentReasons {
+public final class SegmentReasons {
     let database: CRMDatabase
     let catalog: PluginCatalog
+    /// The profiles last built, kept for the next segmentation with the same as-of (a customer's
+    /// memberships in eight segmentations need one profile build, not eight).
+    private var profiles: ProfileTable?
+    private var statistics: PopulationStatistics?
 
     public init(database: CRMDatabase, catalog: PluginCatalog) {
         self.database = database
@@ -23,6 +27,7 @@ public struct SegmentReasons {
     public func members(segmentation: String, segment: String? = nil, limit: Int? = nil) throws -> [Membership] {
         var members = try database.keyedMembers(segmentation: segmentation, segment: segment)
         if let limit, members.count > limit { members.removeLast(members.count - limit) }
+        defer { (profiles, statistics) = (nil, nil) }
         let reasons = try explain(segmentation, pks: members.map(\.pk), segments: members.map(\.membership.segment))
         return members.enumerated().map { index, member in
             var membership = member.membership
@@ -35,6 +40,7 @@ public struct SegmentReasons {
     public func memberships(customerID: String) throws -> [Membership] {
         let memberships = try database.memberships(customerID: customerID)
         guard !memberships.isEmpty, let pk = try database.customerKey(id: customerID) else { return memberships }
+        defer { (profiles, statistics) = (nil, nil) }
         return try memberships.map { membership in
             var membership = membership
             membership.reason = try explain(membership.segmentation, pks: [pk], segments: [membership.segment])?.first ?? nil
@@ -49,9 +55,13 @@ public struct SegmentReasons {
             let asOf = try database.read({ db in try RunLog.lastRunAsOf(db, kind: .segmentation, subject: name) })
         else { return nil }
         let (plugin, segmentation) = (found.plugin, found.segmentation)
-        let profiles = try database.profiles(asOf: asOf, fields: catalog.fields)
-        let inputs = try PopulationInputs(
-            needs: segmentation, plugin: plugin, profiles: profiles, statistics: PopulationStatistics(table: profiles), database: database)
+        if self.profiles?.asOf != asOf {
+            (self.profiles, self.statistics) = (nil, nil)  // the old table is freed before the new one is built
+            let built = try database.profiles(asOf: asOf, fields: catalog.fields)
+            (self.profiles, self.statistics) = (built, PopulationStatistics(table: built))
+        }
+        guard let profiles, let statistics else { return nil }
+        let inputs = try PopulationInputs(needs: segmentation, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
         // Profile row of each wanted customer (both in key order after sorting).
         let order = pks.indices.sorted { pks[$0] < pks[$1] }
         var wanted = [Int](repeating: -1, count: profiles.count)
