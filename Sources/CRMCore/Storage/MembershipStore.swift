@@ -136,8 +136,10 @@ extension CRMDatabase {
 
     /// The same with each member's customer key.
     func keyedMembers(segmentation: String, segment: String? = nil) throws -> [(pk: Int64, membership: Membership)] {
-        let rows = try read { db in
-            try Row.fetchAll(
+        // Read through a cursor: a million rows are never held as GRDB rows at once.
+        let members = try read { db in
+            var members: [(pk: Int64, membership: Membership)] = []
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT c.id, g.name, r.as_of, m.since_run, m.customer_pk
@@ -146,12 +148,14 @@ extension CRMDatabase {
                     WHERE m.segmentation_code = (SELECT code FROM segmentation_codes WHERE name = ?) AND (? IS NULL OR g.name = ?)
                     """,
                 arguments: [segmentation, segment, segment])
+            while let row = try rows.next() {
+                members.append((row[4], Membership(
+                    segmentation: segmentation, customerID: row[0], segment: row[1], reason: nil,
+                    since: Timestamp(microsecondsSinceEpoch: row[2]), sinceRun: row[3])))
+            }
+            return members
         }
-        return rows.map { row in
-            (row[4], Membership(
-                segmentation: segmentation, customerID: row[0], segment: row[1], reason: nil,
-                since: Timestamp(microsecondsSinceEpoch: row[2]), sinceRun: row[3]))
-        }.sorted { CustomerIDOrder.precedes($0.1.customerID, $1.1.customerID) }
+        return members.sorted { CustomerIDOrder.precedes($0.membership.customerID, $1.membership.customerID) }
     }
 
     /// Every current membership of one customer.
