@@ -100,7 +100,7 @@
 ---@field stats? string[]             profile fields whose population statistics appear in p.stats.<field>
 ---@field frequencies? table<string, crm.Frequencies>  value shares of text fields in a group, in p.frequencies.<name>
 ---@field classify fun(c: crm.Customer, p: crm.Params): string, string?  returns segment and reason (the reason may be left to `explain`)
----@field explain? fun(c: crm.Customer, p: crm.Params, segment: string): string  the reason, asked only for customers whose segment changes and only when classify gave none: keeps a costly reason (string.format) off the customers who stay where they are
+---@field explain? fun(c: crm.Customer, p: crm.Params, segment: string): string  the reason, asked only when a reason is shown (crm customer show, crm segment members: never in a run) and only when classify gave none: keeps a costly reason (string.format) off every run
 ---@field examples? crm.Example[]     checked by `crm plugin check`
 ---@field grid? string[]               two of its rank names, e.g. { "r", "f" }: `crm report` charts customers by these two ranks (rows, columns) as a heat map
 

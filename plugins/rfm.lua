@@ -20,8 +20,8 @@ return {
       },
       -- crm report charts customers by R (rows) and F (columns).
       grid = { "r", "f" },
-      -- The segment only: crm asks explain (below) for the reason of the customers who change
-      -- segment, so an unchanged million costs no string.format.
+      -- The segment only: crm asks explain (below) for the reason only when one is shown
+      -- (customer show, segment members), so a run costs no string.format.
       classify = function(c)
         if c.order_count == 0 then
           return "No Purchases"

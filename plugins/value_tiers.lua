@@ -22,7 +22,7 @@ return {
         if c.revenue_share <= p.medium_share then return "Medium Value" end
         return "Low Value"
       end,
-      -- Asked only for customers who change tier.
+      -- Asked only when a reason is shown (customer show, segment members), never in a run.
       explain = function(c)
         if c.order_count == 0 then return "has never ordered" end
         return string.format("spent %.2f; with bigger spenders brings %.0f%% of revenue",

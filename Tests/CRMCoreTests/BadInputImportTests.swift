@@ -174,7 +174,7 @@ struct BadInputImportTests {
     func failedRunIsRecorded() throws {
         let attempt = try Self.importOrders("901,1,2024-01-01,Pen,Office,1,1.50,abc\n")
         let run = try #require(try attempt.database.runs().first)
-        #expect(run.outcome == "failed")
+        #expect(run.outcome == .failed)
         #expect(run.error?.contains("orders.csv:2: column 'amount'") == true)
     }
 

@@ -98,7 +98,7 @@ struct BuiltInPluginTests {
         // Customer 2 (value A, 2 orders since 2021) is loyal once two orders are enough.
         try PluginParameters.set(try #require(catalog.plugin(named: "vip")), key: "loyal_orders", text: "2", in: database)
         _ = try SegmentationEngine(database: database, catalog: catalog).run(["vip"], asOf: Plugins.asOf)
-        let vips = try database.members(segmentation: "vip", segment: "VIP")
+        let vips = try SegmentReasons(database: database, catalog: catalog).members(segmentation: "vip", segment: "VIP")
         #expect(vips.map(\.customerID).contains("2"))
         #expect(vips.first { $0.customerID == "2" }?.reason == "value A, loyalty A, potential B")
     }
@@ -131,7 +131,7 @@ struct BuiltInPluginTests {
         _ = try Importer(database: database).importFile(.customers, path: extra)
         let catalog = PluginCatalog.load(directories: [Plugins.builtIn])
         _ = try SegmentationEngine(database: database, catalog: catalog).run(["lookalike"], asOf: Plugins.asOf)
-        let lookalikes = try database.members(segmentation: "lookalike", segment: "Lookalike")
+        let lookalikes = try SegmentReasons(database: database, catalog: catalog).members(segmentation: "lookalike", segment: "Lookalike")
         #expect(lookalikes.map(\.customerID) == ["21"])
         #expect(lookalikes.first?.reason?.hasPrefix("resemblance 0.") == true)
         #expect(lookalikes.first?.reason?.contains("industry 制造业 like") == true)

@@ -118,7 +118,7 @@ struct CustomFieldTests {
             if case .fieldComputed(let result) = progress { computed.append(result) }
         }
         #expect(try computed.first?.get().changed == 17)
-        #expect(try setup.database.members(segmentation: "by_tier", segment: "Gold").map(\.reason) == ["Bo"])
+        #expect(try SegmentReasons(database: setup.database, catalog: setup.catalog).members(segmentation: "by_tier", segment: "Gold").map(\.reason) == ["Bo"])
         #expect(try setup.fields.get(customerID: "2", name: "spend_band").first == FieldReading(name: "spend_band", value: "high", source: .computed))
         #expect(try setup.fields.get(customerID: "6", name: "spend_band").first?.source == FieldReading.Source.none)
         let filter = CustomerFilter(expression: "spend_band = \"high\" and tier = 'gold'")

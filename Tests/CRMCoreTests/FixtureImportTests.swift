@@ -119,8 +119,8 @@ struct FixtureImportTests {
         let sandbox = try Sandbox()
         let database = try Fixture.trickyDatabase(in: sandbox)
         let runs = try database.runs()
-        #expect(runs.map(\.kind) == ["import", "import", "import"])
+        #expect(runs.map(\.kind) == [.import, .import, .import])
         #expect(runs.map(\.inserted) == [10, 26, 20])
-        #expect(runs.allSatisfy { $0.outcome == "succeeded" })
+        #expect(runs.allSatisfy { $0.outcome == .succeeded })
     }
 }

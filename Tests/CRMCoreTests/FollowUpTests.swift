@@ -211,7 +211,7 @@ struct FollowUpTests {
         #expect(failure.detail?.contains("the CRM is down") == true)
         #expect(try scenario.database.tags(customerID: "1") == ["hot"])
         let runs = try scenario.database.runs()
-        #expect(runs.contains { $0.kind == "follow-up" && $0.subject == "fragile" && $0.outcome == "failed" && ($0.error ?? "").contains("flow.lua:") })
+        #expect(runs.contains { $0.kind == .followUp && $0.subject == "fragile" && $0.outcome == .failed && ($0.error ?? "").contains("flow.lua:") })
         try PluginParameters.set(try #require(scenario.catalog.plugin(named: "flow")), key: "broken", text: "false", in: scenario.database)
         let second = try scenario.run("2025-01-02")
         #expect(second.count(.applied) == 1 && second.count(.failed) == 0)

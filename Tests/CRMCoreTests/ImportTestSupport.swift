@@ -68,7 +68,7 @@ func snapshot(_ database: CRMDatabase) throws -> [String] {
         "SELECT 'field', customer_pk, field, value, run_id FROM customer_fields ORDER BY customer_pk, field",
         "SELECT 'activity', customer_pk, hex(orders), hex(interactions) FROM customer_activity ORDER BY customer_pk",
         "SELECT 'label', id, text FROM labels ORDER BY id",
-        "SELECT 'membership', segmentation, customer_pk, segment, since_run FROM memberships ORDER BY segmentation, customer_pk",
+        "SELECT 'membership', segmentation_code, customer_pk, segment_code, since_run FROM memberships ORDER BY segmentation_code, customer_pk",
         "SELECT 'run', id, kind, subject, outcome, rows_read, inserted, updated, rejected FROM runs WHERE outcome <> 'failed' ORDER BY id",
     ]
     try database.read { db in

@@ -138,7 +138,7 @@ struct PluginLoadingTests {
         let catalog = PluginCatalog.load(directories: [folder])
         #expect(catalog.failures.isEmpty, "\(catalog.failures)")
         _ = try SegmentationEngine(database: database, catalog: catalog).run(["other"], asOf: Plugins.asOf)
-        #expect(try database.members(segmentation: "other").first?.reason == "2")
+        #expect(try SegmentReasons(database: database, catalog: catalog).members(segmentation: "other").first?.reason == "2")
     }
 
     @Test("the annotations file documents every profile field")

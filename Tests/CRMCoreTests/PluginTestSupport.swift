@@ -32,6 +32,7 @@ enum Plugins {
         #expect(catalog.failures.isEmpty, "\(catalog.failures)")
         let results = try SegmentationEngine(database: database, catalog: catalog).run([segmentation], asOf: asOf)
         if case .failure(let error) = results.first { Issue.record("\(error)") }
-        return Dictionary(uniqueKeysWithValues: try database.members(segmentation: segmentation).map { ($0.customerID, $0) })
+        let members = try SegmentReasons(database: database, catalog: catalog).members(segmentation: segmentation)
+        return Dictionary(uniqueKeysWithValues: members.map { ($0.customerID, $0) })
     }
 }

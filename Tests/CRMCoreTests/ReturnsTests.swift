@@ -78,7 +78,7 @@ struct ReturnsTests {
         let catalog = PluginCatalog.load(directories: [Plugins.builtIn])
         let results = try SegmentationEngine(database: database, catalog: catalog).run(["rfm"], asOf: Self.asOf)
         if case .failure(let error) = results.first { Issue.record("\(error)") }
-        let members = Dictionary(uniqueKeysWithValues: try database.members(segmentation: "rfm").map { ($0.customerID, $0) })
+        let members = Dictionary(uniqueKeysWithValues: try SegmentReasons(database: database, catalog: catalog).members(segmentation: "rfm").map { ($0.customerID, $0) })
         #expect(members["3"]?.segment == "No Purchases")
         #expect(members["1"]?.reason?.contains("3 orders, 97.00 spent") == true, "\(members["1"]?.reason ?? "")")
     }

@@ -55,7 +55,7 @@ struct SchedulerTests {
         #expect(history.map(\.scheduledFor.iso8601) == ["2025-01-01T05:00:00Z"])
         #expect(history.first?.outcome == "succeeded")
         let run = try #require(try database.runs(limit: 1).first)
-        #expect(run.kind == "job" && run.subject == "hourly" && run.asOf?.iso8601 == "2025-01-01T05:00:00Z")
+        #expect(run.kind == .job && run.subject == "hourly" && run.asOf?.iso8601 == "2025-01-01T05:00:00Z")
     }
 
     @Test("a job that raises, overruns its budget or its memory fails that instance only")
@@ -168,7 +168,7 @@ struct RoutinesTests {
             let members = try database.members(segmentation: segmentation.name)
             #expect(!members.isEmpty && members.allSatisfy { $0.since == instant }, "\(segmentation.name)")
         }
-        #expect(try database.runs(limit: 100).contains { $0.kind == "score" && $0.asOf == instant })
+        #expect(try database.runs(limit: 100).contains { $0.kind == .score && $0.asOf == instant })
 
         let routines = try #require(catalog.plugin(named: "routines"))
         try PluginParameters.set(routines, key: "nightly_schedule", text: "15 4 * * *", in: database)

@@ -63,7 +63,7 @@ public enum Demo {
             }
         }
         let spotlight = try ids.compactMap { id in
-            try database.customer(id: id).map { ($0, try database.memberships(customerID: id)) }
+            try database.customer(id: id).map { ($0, try SegmentReasons(database: database, catalog: catalog).memberships(customerID: id)) }
         }
         return Report(
             databasePath: databasePath, imports: imports, summary: summary, currency: try database.currency(), asOf: asOf,

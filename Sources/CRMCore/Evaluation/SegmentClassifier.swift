@@ -14,7 +14,7 @@ struct SegmentClassifier {
         var luaTime = Duration.zero
         let name = segmentation.name
         try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: name, functionName: "classify").run(
-            function: segmentation.classify, wrapperSource: SegmentationEngine.wrapperSource, luaTime: &luaTime
+            function: segmentation.classify, wrapperSource: SegmentClassification.wrapperSource, luaTime: &luaTime
         ) { customer, segment, _ throws(SegmentationError) in
             guard let segment, declared.contains(segment) else {
                 throw SegmentationError(

@@ -145,7 +145,7 @@ public struct CustomFields {
                 results.append(.success(try FieldComputer(database: database).compute(field, profiles: &profiles, statistics: statistics)))
             } catch let error as SegmentationError {
                 try database.recordFailedRun(
-                    kind: "field", subject: field.name, asOf: profiles.asOf, since: start, error: error.description,
+                    kind: .field, subject: field.name, asOf: profiles.asOf, since: start, error: error.description,
                     plugin: PluginIdentity(name: field.plugin.name, version: field.plugin.version, hash: field.plugin.hash))
                 results.append(.failure(error))
             }

@@ -68,13 +68,13 @@ struct FieldComputer {
         }
         let identity = PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)
         let (runID, changed) = try database.write { db -> (Int64, Int) in
-            let id = try RunLog.begin(db, kind: "field", subject: field.name, asOf: table.asOf, startedAt: Timestamp.now(), plugin: identity)
+            let id = try RunLog.begin(db, kind: .field, subject: field.name, asOf: table.asOf, startedAt: Timestamp.now(), plugin: identity)
             let changed = try FieldStore.replace(db, field: field.name, pks: table.pks, with: values.lazy.map { $0?.json }, runID: id)
             try RunLog.finish(
                 db,
                 run: Run(
-                    id: id, kind: "field", subject: field.name, asOf: table.asOf, startedAt: Timestamp.now(),
-                    durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "succeeded", rowsRead: table.count,
+                    id: id, kind: .field, subject: field.name, asOf: table.asOf, startedAt: Timestamp.now(),
+                    durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: .succeeded, rowsRead: table.count,
                     inserted: 0, updated: changed, rejected: 0, error: nil))
             return (id, changed)
         }

@@ -54,13 +54,13 @@ struct FollowUpRun {
         if dryRun { return try database.read { db in try fire(db, runID: nil, wouldMove: wouldMove) } }
         let start = ContinuousClock.now
         return try database.write { db in
-            let id = try RunLog.begin(db, kind: "follow-ups", subject: "actions", asOf: profiles.asOf, startedAt: Timestamp.now())
+            let id = try RunLog.begin(db, kind: .followUps, subject: "actions", asOf: profiles.asOf, startedAt: Timestamp.now())
             let summary = try fire(db, runID: id, wouldMove: [:])
             try RunLog.finish(
                 db,
                 run: Run(
-                    id: id, kind: "follow-ups", subject: "actions", asOf: profiles.asOf, startedAt: Timestamp.now(),
-                    durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: summary.count(.failed) > 0 ? "partial" : "succeeded",
+                    id: id, kind: .followUps, subject: "actions", asOf: profiles.asOf, startedAt: Timestamp.now(),
+                    durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: summary.count(.failed) > 0 ? .partial : .succeeded,
                     rowsRead: summary.firings.count, inserted: summary.count(.applied), updated: 0, rejected: summary.count(.failed),
                     error: summary.firings.first { $0.outcome == .failed }?.detail))
             return summary
@@ -112,8 +112,8 @@ struct FollowUpRun {
                 try RunLog.recordFailure(
                     db,
                     run: Run(
-                        id: 0, kind: "follow-up", subject: action.definition.name, asOf: asOf, startedAt: Timestamp.now(), durationMS: 0,
-                        outcome: "failed", rowsRead: events.count, inserted: 0, updated: 0, rejected: failures.count,
+                        id: 0, kind: .followUp, subject: action.definition.name, asOf: asOf, startedAt: Timestamp.now(), durationMS: 0,
+                        outcome: .failed, rowsRead: events.count, inserted: 0, updated: 0, rejected: failures.count,
                         error: first + (failures.count > 1 ? " (and \(failures.count - 1) more; all are retried by the next run)" : "")),
                     plugin: PluginIdentity(name: action.plugin.name, version: action.plugin.version, hash: action.plugin.hash))
             }

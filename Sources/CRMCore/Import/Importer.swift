@@ -70,7 +70,7 @@ public struct Importer {
             var pass = try ImportPass(kind: kind, path: path, options: options, customFields: customFields)
             let currency = try database.currency()
             let summary = try database.write { db -> ImportSummary in
-                let runID = try RunLog.begin(db, kind: "import", subject: subject, asOf: nil, startedAt: startedAt)
+                let runID = try RunLog.begin(db, kind: .import, subject: subject, asOf: nil, startedAt: startedAt)
                 let before = try ImportStore.count(db, table: kind.table)
                 let written = try ImportStore.keepingActivityCurrent(db, kind: kind, touched: { pass.touchedCustomers }) {
                     try ImportStore.deferringIndex(db, table: kind.table) {
@@ -88,8 +88,8 @@ public struct Importer {
                 try RunLog.finish(
                     db,
                     run: Run(
-                        id: runID, kind: "import", subject: subject, asOf: nil, startedAt: startedAt,
-                        durationMS: duration.wholeMilliseconds, outcome: "succeeded", rowsRead: pass.recordsRead,
+                        id: runID, kind: .import, subject: subject, asOf: nil, startedAt: startedAt,
+                        durationMS: duration.wholeMilliseconds, outcome: .succeeded, rowsRead: pass.recordsRead,
                         inserted: inserted, updated: written - inserted, rejected: pass.rejectedLines.count, error: nil))
                 return ImportSummary(
                     kind: kind, file: name, runID: runID, recordsRead: pass.recordsRead, inserted: inserted,
@@ -114,7 +114,7 @@ public struct Importer {
         var rejected = 0
         if case .importRejected(let failure) = error { rejected = Set(failure.problems.map(\.line)).count }
         try database.recordFailedRun(
-            kind: "import", subject: subject, asOf: nil, since: start, rowsRead: recordsRead, rejected: rejected,
+            kind: .import, subject: subject, asOf: nil, since: start, rowsRead: recordsRead, rejected: rejected,
             error: error.description)
     }
 }

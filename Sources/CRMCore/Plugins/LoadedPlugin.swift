@@ -1,3 +1,4 @@
+import Foundation
 import LuaBridge
 
 /// A plugin file loaded into its own sandboxed Lua state and validated.
@@ -21,6 +22,21 @@ public final class LoadedPlugin {
         }
         cachedFieldChecker = checker
         return checker
+    }
+
+    private var cachedTwin: LoadedPlugin?
+
+    /// The same plugin loaded into a second `LuaState` (its own thread, the same limits), made
+    /// on first use and kept: a run classifies with one state per core.
+    func twin() throws -> LoadedPlugin {
+        if let cachedTwin { return cachedTwin }
+        switch PluginLoader.load(file: file, data: Data(source.utf8), limits: state.limits) {
+        case .success(let twin):
+            cachedTwin = twin
+            return twin
+        case .failure(let failure):
+            throw failure
+        }
     }
 
     init(file: String, hash: String, source: String, definition: PluginDefinition, state: LuaState, profileFieldSource: ProfileFieldSource) {

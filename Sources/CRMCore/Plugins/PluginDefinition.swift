@@ -156,8 +156,8 @@ public struct SegmentationDefinition: PopulationNeeds {
     public let stats: [String]
     public let frequencies: [FrequencySpec]
     public let classify: LuaFunctionRef
-    /// `explain(c, p, segment)`: the reason, asked only for customers who change segment and
-    /// only when `classify` gave none.
+    /// `explain(c, p, segment)`: the reason, asked only when a reason is shown (`SegmentReasons`,
+    /// never in a run) and only when `classify` gave none.
     public let explain: LuaFunctionRef?
     public let examples: [SegmentationExample]
     /// `grid = { "r", "f" }`: two of its ranks whose grid `crm report` charts (rows, columns).

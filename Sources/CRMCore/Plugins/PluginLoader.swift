@@ -9,7 +9,16 @@ enum PluginLoader {
             .failure(PluginFailure(file: file, problems: [PluginProblem(file: file, line: line, keyPath: keyPath, message: message)]))
         }
         guard let data = FileManager.default.contents(atPath: file) else {
-            return failure("cannot read the file")
+            return .failure(PluginFailure(file: file, problems: [PluginProblem(file: file, line: nil, keyPath: "", message: "cannot read the file")]))
+        }
+        return load(file: file, data: data, limits: limits)
+    }
+
+    /// Loads a plugin from the bytes of its file (a second state of an already loaded plugin
+    /// uses the bytes the first one was loaded from, not the file as it may be now).
+    static func load(file: String, data: Data, limits: LuaLimits) -> Result<LoadedPlugin, PluginFailure> {
+        func failure(_ message: String, line: Int? = nil, keyPath: String = "") -> Result<LoadedPlugin, PluginFailure> {
+            .failure(PluginFailure(file: file, problems: [PluginProblem(file: file, line: line, keyPath: keyPath, message: message)]))
         }
         guard let source = String(data: data, encoding: .utf8) else {
             return failure("the file is not UTF-8 text")

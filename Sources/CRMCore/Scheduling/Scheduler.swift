@@ -149,12 +149,12 @@ public final class Scheduler {
         let outcome = error == nil ? "succeeded" : "failed"
         let owned = try database.write { db in
             let identity = PluginIdentity(name: job.plugin.name, version: job.plugin.version, hash: job.plugin.hash)
-            let runID = try RunLog.begin(db, kind: "job", subject: job.name, asOf: slot, startedAt: startedAt, plugin: identity)
+            let runID = try RunLog.begin(db, kind: .job, subject: job.name, asOf: slot, startedAt: startedAt, plugin: identity)
             try RunLog.finish(
                 db,
                 run: Run(
-                    id: runID, kind: "job", subject: job.name, asOf: slot, startedAt: startedAt, durationMS: duration.wholeMilliseconds,
-                    outcome: outcome, rowsRead: 0, inserted: 0, updated: 0, rejected: 0, error: error))
+                    id: runID, kind: .job, subject: job.name, asOf: slot, startedAt: startedAt, durationMS: duration.wholeMilliseconds,
+                    outcome: RunOutcome(rawValue: outcome), rowsRead: 0, inserted: 0, updated: 0, rejected: 0, error: error))
             return try JobStore.finish(
                 db, job: job.name, slot: slot, owner: record.id, outcome: outcome, now: clock.now(), runID: runID, error: error)
         }

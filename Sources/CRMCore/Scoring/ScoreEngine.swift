@@ -56,7 +56,7 @@ public struct ScoreEngine {
                 return .success(try run(score, of: plugin, profiles: profiles, statistics: statistics))
             } catch let error as SegmentationError {
                 try database.recordFailedRun(
-                    kind: "score", subject: score.name, asOf: asOf, since: start, error: error.description,
+                    kind: .score, subject: score.name, asOf: asOf, since: start, error: error.description,
                     plugin: PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash))
                 return .failure(error)
             }
@@ -98,21 +98,22 @@ public struct ScoreEngine {
             }
             values.append((profiles.pks[customer], value, explanation))
         }
-        let current = try database.read { db in try ScoreStore.current(db, score: score.name) }
-        let changed = values.filter { item in
-            guard let old = current[item.customerPK] else { return true }
-            return old.value != item.value || old.explanation != item.explanation
-        }
+        let pks = values.map(\.customerPK)
+        let current = try database.read { db in try ScoreStore.current(db, score: score.name, pks: pks) }
+        let changedRows = RowChanges.rows(
+            new: values.map { ScoreStore.Stored(value: $0.value, explanation: $0.explanation) as ScoreStore.Stored? }, stored: current)
+        let changed = changedRows.map { values[$0] }
+        let inserted = changedRows.count { current[$0] == nil }
         let identity = PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)
         let runID = try database.write { db in
-            let id = try RunLog.begin(db, kind: "score", subject: score.name, asOf: profiles.asOf, startedAt: Timestamp.now(), plugin: identity)
+            let id = try RunLog.begin(db, kind: .score, subject: score.name, asOf: profiles.asOf, startedAt: Timestamp.now(), plugin: identity)
             try ScoreStore.write(db, score: score.name, values: changed, runID: id, asOf: profiles.asOf)
             try RunLog.finish(
                 db,
                 run: Run(
-                    id: id, kind: "score", subject: score.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
-                    durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "succeeded", rowsRead: values.count,
-                    inserted: changed.count { current[$0.customerPK] == nil }, updated: changed.count { current[$0.customerPK] != nil },
+                    id: id, kind: .score, subject: score.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
+                    durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: .succeeded, rowsRead: values.count,
+                    inserted: inserted, updated: changed.count - inserted,
                     rejected: 0, error: nil))
             return id
         }

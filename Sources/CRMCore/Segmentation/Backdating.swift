@@ -4,7 +4,7 @@ extension SegmentationEngine {
     /// Throws for the first of `selected` whose latest succeeded run is later than `asOf`.
     func refuseBackdating(_ selected: [(LoadedPlugin, SegmentationDefinition)], asOf: Timestamp) throws {
         for (_, segmentation) in selected {
-            let latest = try database.read { db in try RunLog.latestAsOf(db, kind: "segmentation", subject: segmentation.name) }
+            let latest = try database.read { db in try RunLog.latestAsOf(db, kind: .segmentation, subject: segmentation.name) }
             if let latest, latest > asOf {
                 throw CRMError.invalidArgument(
                     "segmentation '\(segmentation.name)' was last run as of \(latest.iso8601), later than \(asOf.iso8601): "
@@ -21,7 +21,7 @@ extension SegmentationEngine {
     public func segmentationsRunAfter(_ names: [String], asOf: Timestamp) throws -> [String] {
         try database.read { db in
             try names.filter { name in
-                try RunLog.latestAsOf(db, kind: "segmentation", subject: name).map { $0 > asOf } ?? false
+                try RunLog.latestAsOf(db, kind: .segmentation, subject: name).map { $0 > asOf } ?? false
             }
         }
     }

@@ -35,8 +35,10 @@ struct ProfileLoop {
     /// get the per-customer function (and the follow-up's), then calls it for every customer;
     /// `accept` receives the customer index and the two strings it returned, the second one
     /// from the follow-up when the first function gave none and the follow-up was wanted.
+    /// `rows` limits the customers (all by default) and `only` skips some of them.
     func run(
-        function: LuaFunctionRef, secondCall: SecondCall? = nil, wrapperSource: String, luaTime: inout Duration,
+        function: LuaFunctionRef, secondCall: SecondCall? = nil, rows: Range<Int>? = nil, only: ((Int) -> Bool)? = nil,
+        wrapperSource: String, luaTime: inout Duration,
         accept: (Int, String?, String?) throws(SegmentationError) -> Void
     ) throws(SegmentationError) {
         let allFields = ProfileField.all(for: profiles, seenBy: profile)
@@ -71,7 +73,7 @@ struct ProfileLoop {
         try source.serving(profiles, fields: allFields) { () throws(SegmentationError) in
             try state.perform { state throws(SegmentationError) in
                 try loop(
-                    state: state, record: record, fields: fields, perCustomer: perCustomer,
+                    rows: rows ?? 0..<profiles.count, only: only, state: state, record: record, fields: fields, perCustomer: perCustomer,
                     secondCall: secondCall.flatMap { wanted in secondCallPerCustomer.map { (wanted, $0) } },
                     elapsed: &elapsed, clock: clock, accept: accept)
             }
@@ -80,11 +82,12 @@ struct ProfileLoop {
     }
 
     private func loop(
-        state: LuaState, record: LuaRecord, fields: [ProfileField], perCustomer: LuaFunctionRef,
+        rows: Range<Int>, only: ((Int) -> Bool)?, state: LuaState, record: LuaRecord, fields: [ProfileField], perCustomer: LuaFunctionRef,
         secondCall: (SecondCall, LuaFunctionRef)?, elapsed: inout Duration, clock: ContinuousClock,
         accept: (Int, String?, String?) throws(SegmentationError) -> Void
     ) throws(SegmentationError) {
-        for customer in 0..<profiles.count {
+        for customer in rows {
+            if let only, !only(customer) { continue }
             source.customer = customer
             fill(record, fields: fields, customer: customer)
             let started = clock.now

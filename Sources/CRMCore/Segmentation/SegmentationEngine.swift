@@ -8,22 +8,18 @@ public struct SegmentationEngine {
     let database: CRMDatabase
     let catalog: PluginCatalog
 
-    /// Wraps `classify(c, p)` as `f(c)` so the hot call passes one reused table.
-    static let wrapperSource = "return function(classify, p) return function(c) return classify(c, p) end end"
-
-    /// The same for a segmentation with `explain`: the second function explains the segment the
-    /// first one has just returned for the same customer.
-    static let explainingWrapperSource = """
-        return function(classify, explain, p)
-          local last
-          return function(c) local segment, reason = classify(c, p); last = segment; return segment, reason end,
-                 function(c) return explain(c, p, last) end
-        end
-        """
+    /// How many Lua states classify at once, each on its own range of customers (one per core,
+    /// at most two, by default; results are identical to one state).
+    var classificationStates: SegmentClassification.States
 
     public init(database: CRMDatabase, catalog: PluginCatalog) {
+        self.init(database: database, catalog: catalog, classificationStates: .perCore)
+    }
+
+    init(database: CRMDatabase, catalog: PluginCatalog, classificationStates: SegmentClassification.States) {
         self.database = database
         self.catalog = catalog
+        self.classificationStates = classificationStates
     }
 
     /// What a run reports before its segmentations' outcomes.
@@ -66,7 +62,7 @@ public struct SegmentationEngine {
             } catch let error as SegmentationError {
                 if !dryRun {
                     try database.recordFailedRun(
-                        kind: "segmentation", subject: error.segmentation, asOf: asOf, since: start, error: error.description,
+                        kind: .segmentation, subject: error.segmentation, asOf: asOf, since: start, error: error.description,
                         plugin: identity(plugin))
                 }
                 return .failure(error)
@@ -105,121 +101,98 @@ public struct SegmentationEngine {
         PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)
     }
 
+    /// One segmentation: classify (Lua, outside any transaction), then, in one write
+    /// transaction, compare with the stored memberships, write the changes and the run record;
+    /// then report.
     private func run(
         _ segmentation: SegmentationDefinition, of plugin: LoadedPlugin, profiles: ProfileTable,
         statistics: PopulationStatistics, dryRun: Bool, rewind: Bool, start: ContinuousClock.Instant
     ) throws -> SegmentationOutcome {
         let inputs = try PopulationInputs(needs: segmentation, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
+        let classified = try SegmentClassification.classify(
+            segmentation, of: plugin, profiles: profiles, inputs: inputs, states: classificationStates)
         // The current memberships are read in the transaction that writes the changes, so two
         // racing runs never write a change from a stale segment.
-        let classification = { (db: Database) throws -> Classification in
-            try self.classify(segmentation, of: plugin, profiles: profiles, inputs: inputs, db: db, explaining: !dryRun)
-        }
-        var result: Classification
-        var runID: Int64?
-        var removed = 0
-        var wouldMove: [FollowUpEvent] = []
+        let compared: ComparedRun
         if dryRun {
-            result = try database.read(classification)
-            wouldMove = (0..<result.changes.count).map { change in
-                FollowUpEvent(
-                    customerPK: profiles.pks[Int(result.changes.rows[change])], transitionID: 0,
-                    from: result.changes.name(result.changes.from[change]), to: result.changes.name(result.changes.to[change]))
-            }
+            compared = try database.read { db in try compare(classified, segmentation: segmentation, profiles: profiles, db: db) }
         } else {
-            (result, runID, removed) = try database.write { db in
-                let result = try classification(db)
-                let changes = result.changes
-                let sizes = Dictionary(uniqueKeysWithValues: zip(segmentation.segments, result.counts))
-                let id = try RunLog.begin(
-                    db, kind: "segmentation", subject: segmentation.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
-                    plugin: identity(plugin))
-                try MembershipStore.apply(
-                    db, changes: changes, pks: profiles.pks, segmentation: segmentation.name, runID: id, asOf: profiles.asOf)
-                let removed = rewind ? try MembershipStore.removeCustomersCreated(after: profiles.asOf, db, segmentation: segmentation.name) : 0
-                if changes.count + removed > 0 { try MembershipStore.recordSizes(db, runID: id, segmentation: segmentation.name, sizes: sizes) }
-                try RunLog.finish(
-                    db,
-                    run: Run(
-                        id: id, kind: "segmentation", subject: segmentation.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
-                        durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "succeeded",
-                        rowsRead: result.customers, inserted: changes.count - changes.updates,
-                        updated: changes.updates, rejected: 0, error: nil))
-                return (result, id, removed)
+            compared = try database.write { db in
+                var compared = try compare(classified, segmentation: segmentation, profiles: profiles, db: db)
+                compared.runID = try write(compared, classified: classified, segmentation: segmentation, of: plugin, profiles: profiles,
+                                           rewind: rewind, start: start, db: db, removed: &compared.removed)
+                return compared
             }
         }
-        let changes = result.changes
-        let counts = result.counts
-        let matrix = result.matrix
-        let customers = result.customers
-        let luaTime = result.luaTime
-        let sizes = Dictionary(uniqueKeysWithValues: zip(segmentation.segments, counts))
-        return SegmentationOutcome(
-            segmentation: segmentation.name, plugin: identity(plugin), runID: runID, asOf: profiles.asOf,
-            customers: customers, sizes: segmentation.segments.map { ($0, sizes[$0] ?? 0) },
-            changed: changes.count, removed: removed,
-            matrix: Dictionary(
-                uniqueKeysWithValues: matrix.enumerated().filter { $0.element.contains { $0 > 0 } }.map { from, row in
-                    (from == 0 ? "" : changes.names[from - 1], Dictionary(uniqueKeysWithValues: zip(segmentation.segments, row).filter { $0.1 > 0 }))
-                }),
-            duration: ContinuousClock.now - start, luaDuration: luaTime, wouldMove: wouldMove)
+        return report(compared, classified: classified, segmentation: segmentation, of: plugin, profiles: profiles, dryRun: dryRun, start: start)
     }
 
-    /// The classification of every customer against the memberships stored in `db`.
-    struct Classification {
+    /// A classification compared with the stored memberships.
+    struct ComparedRun {
         var changes: SegmentChanges
-        var counts: [Int]
         /// Customers by previous segment (row 0: none, row 1 + code: that segment) and new segment.
         var matrix: [[Int]]
-        var customers: Int
-        var luaTime: Duration
+        var runID: Int64?
+        var removed = 0
     }
 
-    /// Calls `classify` for every customer and keeps the changes against the current
-    /// memberships; `explain` is asked only for customers who move, and only when `explaining`.
-    private func classify(
-        _ segmentation: SegmentationDefinition, of plugin: LoadedPlugin, profiles: ProfileTable, inputs: PopulationInputs,
-        db: Database, explaining: Bool
-    ) throws -> Classification {
-        var luaTime = Duration.zero
-        var changes = SegmentChanges(declared: segmentation.segments)
-        changes.reserveCapacity(profiles.count)
-        let current = try MembershipStore.current(db, segmentation: segmentation.name, pks: profiles.pks, changes: &changes)
-        let declared = Dictionary(uniqueKeysWithValues: segmentation.segments.enumerated().map { ($1, $0) })
-        let name = segmentation.name
-        // Counted as they come: only the customers who move keep their reason in memory.
-        var customers = 0
-        var counts = [Int](repeating: 0, count: segmentation.segments.count)
-        // Customers by previous segment (row 0: none, row 1 + code: that segment) and new segment.
-        var matrix = [[Int]](repeating: counts, count: changes.names.count + 1)
-        // `explain` is asked only for customers who move (and never in a dry run, which shows no reasons).
-        let secondCall = segmentation.explain.map { explain in
-            ProfileLoop.SecondCall(function: explain, name: "explain") { customer, segment in
-                explaining && declared[segment].map { Int16($0) != current[customer] } ?? false
-            }
+    /// Reads the current memberships and keeps only what changed.
+    private func compare(
+        _ classified: SegmentClassification, segmentation: SegmentationDefinition, profiles: ProfileTable, db: Database
+    ) throws -> ComparedRun {
+        var names = SegmentChanges(declared: segmentation.segments)
+        let current = try MembershipStore.current(db, segmentation: segmentation.name, pks: profiles.pks, changes: &names)
+        let changes = SegmentChanges.between(current: current, new: classified.codes, names: names)
+        var matrix = [[Int]](repeating: [Int](repeating: 0, count: segmentation.segments.count), count: changes.names.count + 1)
+        for row in classified.codes.indices {
+            matrix[Int(current[row]) + 1][Int(classified.codes[row])] += 1
         }
-        try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: name, functionName: "classify").run(
-            function: segmentation.classify, secondCall: secondCall,
-            wrapperSource: secondCall == nil ? Self.wrapperSource : Self.explainingWrapperSource, luaTime: &luaTime
-        ) { customer, segment, reason throws(SegmentationError) in
-            guard let segment else {
-                throw SegmentationError(
-                    segmentation: name, file: plugin.file, function: "classify", customerID: profiles.ids[customer],
-                    message: "returned no segment; expected one of: \(segmentation.segments.joined(separator: ", "))")
-            }
-            guard let index = declared[segment] else {
-                throw SegmentationError(
-                    segmentation: name, file: plugin.file, function: "classify", customerID: profiles.ids[customer],
-                    message: "returned \"\(segment)\", which is not a declared segment (declared: \(segmentation.segments.joined(separator: ", ")))")
-            }
-            customers += 1
-            counts[index] += 1
-            let previous = current[customer]
-            matrix[Int(previous) + 1][index] += 1
-            if previous != Int16(index) {
-                changes.append(row: customer, from: previous, to: Int16(index), reason: reason)
-            }
+        return ComparedRun(changes: changes, matrix: matrix)
+    }
+
+    /// Writes the changes, the sizes and the run record; returns the run's id.
+    private func write(
+        _ compared: ComparedRun, classified: SegmentClassification, segmentation: SegmentationDefinition, of plugin: LoadedPlugin,
+        profiles: ProfileTable, rewind: Bool, start: ContinuousClock.Instant, db: Database, removed: inout Int
+    ) throws -> Int64 {
+        let changes = compared.changes
+        let id = try RunLog.begin(
+            db, kind: .segmentation, subject: segmentation.name, asOf: profiles.asOf, startedAt: Timestamp.now(), plugin: identity(plugin))
+        try MembershipStore.apply(db, changes: changes, pks: profiles.pks, segmentation: segmentation.name, runID: id)
+        removed = rewind ? try MembershipStore.removeCustomersCreated(after: profiles.asOf, db, segmentation: segmentation.name) : 0
+        if changes.count + removed > 0 {
+            let sizes = Dictionary(uniqueKeysWithValues: zip(segmentation.segments, classified.counts))
+            try MembershipStore.recordSizes(db, runID: id, segmentation: segmentation.name, sizes: sizes)
         }
-        return Classification(changes: changes, counts: counts, matrix: matrix, customers: customers, luaTime: luaTime)
+        try RunLog.finish(
+            db,
+            run: Run(
+                id: id, kind: .segmentation, subject: segmentation.name, asOf: profiles.asOf, startedAt: Timestamp.now(),
+                durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: .succeeded,
+                rowsRead: classified.codes.count, inserted: changes.count - changes.updates,
+                updated: changes.updates, rejected: 0, error: nil))
+        return id
+    }
+
+    /// What the run reports: sizes, the transition matrix by name, and (dry run) the moves.
+    private func report(
+        _ compared: ComparedRun, classified: SegmentClassification, segmentation: SegmentationDefinition, of plugin: LoadedPlugin,
+        profiles: ProfileTable, dryRun: Bool, start: ContinuousClock.Instant
+    ) -> SegmentationOutcome {
+        let changes = compared.changes
+        let wouldMove = !dryRun ? [] : (0..<changes.count).map { change in
+            FollowUpEvent(
+                customerPK: profiles.pks[Int(changes.rows[change])], transitionID: 0,
+                from: changes.name(changes.from[change]), to: changes.name(changes.to[change]))
+        }
+        return SegmentationOutcome(
+            segmentation: segmentation.name, plugin: identity(plugin), runID: compared.runID, asOf: profiles.asOf,
+            customers: classified.codes.count, sizes: Array(zip(segmentation.segments, classified.counts)),
+            changed: changes.count, removed: compared.removed,
+            matrix: Dictionary(
+                uniqueKeysWithValues: compared.matrix.enumerated().filter { $0.element.contains { $0 > 0 } }.map { from, row in
+                    (from == 0 ? "" : changes.names[from - 1], Dictionary(uniqueKeysWithValues: zip(segmentation.segments, row).filter { $0.1 > 0 }))
+                }),
+            duration: ContinuousClock.now - start, luaDuration: classified.luaTime, wouldMove: wouldMove)
     }
 }

@@ -79,7 +79,7 @@ extension CRMDatabase {
             let counts = anonymize
                 ? try CustomerErasure.anonymize(db, customerPK: pk, anonymousID: "anon-" + String(UInt64.random(in: 1...UInt64.max), radix: 16), personalFields: personalFields)
                 : try CustomerErasure.delete(db, customerPK: pk)
-            let kind = anonymize ? "anonymisation" : "erasure"
+            let kind: RunKind = anonymize ? .anonymisation : .erasure
             // Counts only: the run record must not keep who was erased.
             let subject = "1 customer: " + counts.removed.filter { $0.rows > 0 }.map { "\($0.table) \($0.rows)" }.joined(separator: ", ")
             let runID = try RunLog.begin(db, kind: kind, subject: subject, asOf: nil, startedAt: startedAt)
@@ -87,7 +87,7 @@ extension CRMDatabase {
                 db,
                 run: Run(
                     id: runID, kind: kind, subject: subject, asOf: nil, startedAt: startedAt,
-                    durationMS: (clock.now - start).wholeMilliseconds, outcome: "succeeded",
+                    durationMS: (clock.now - start).wholeMilliseconds, outcome: .succeeded,
                     rowsRead: counts.removed.reduce(0) { $0 + $1.rows }, inserted: 0, updated: anonymize ? 1 : 0, rejected: 0,
                     error: nil))
             return counts

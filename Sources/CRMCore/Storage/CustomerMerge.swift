@@ -119,12 +119,12 @@ extension CRMDatabase {
             try CustomerMerge.merge(db, keep: keepPK, duplicate: duplicatePK, preferDuplicate: preferDuplicate, summary: &summary)
             if dryRun { throw MergeRollback(summary: summary) }
             let subject = "customer \(keep) <- \(duplicate): \(summary.counts)"
-            let runID = try RunLog.begin(db, kind: "merge", subject: subject, asOf: nil, startedAt: startedAt)
+            let runID = try RunLog.begin(db, kind: .merge, subject: subject, asOf: nil, startedAt: startedAt)
             try RunLog.finish(
                 db,
                 run: Run(
-                    id: runID, kind: "merge", subject: subject, asOf: nil, startedAt: startedAt, durationMS: (clock.now - start).wholeMilliseconds,
-                    outcome: "succeeded", rowsRead: summary.orders + summary.interactions, inserted: 0, updated: summary.orders + summary.interactions,
+                    id: runID, kind: .merge, subject: subject, asOf: nil, startedAt: startedAt, durationMS: (clock.now - start).wholeMilliseconds,
+                    outcome: .succeeded, rowsRead: summary.orders + summary.interactions, inserted: 0, updated: summary.orders + summary.interactions,
                     rejected: 0, error: nil))
             try db.execute(
                 sql: "INSERT INTO customer_merges(customer_pk, duplicate_id, merged_at, run_id, summary) VALUES (?, ?, ?, ?, ?)",

@@ -56,7 +56,7 @@ extension CRMDatabase {
     func memberships(_ segmentation: String, atRun runID: Int64) throws -> [Int64: String] {
         try read { db in
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT customer_pk, to_segment FROM transitions WHERE segmentation = ? AND run_id <= ? ORDER BY id",
+                db, sql: "SELECT t.customer_pk, g.name FROM transitions t JOIN segment_codes g ON g.code = t.to_code WHERE t.segmentation_code = (SELECT code FROM segmentation_codes WHERE name = ?) AND t.run_id <= ? ORDER BY t.id",
                 arguments: [segmentation, runID])
             var result: [Int64: String] = [:]
             while let row = try rows.next() { result[row[0]] = row[1] }
@@ -91,7 +91,7 @@ extension CRMDatabase {
                 sql: """
                     SELECT f.action, f.customer_pk, f.as_of, f.outcome = 'held_out' FROM follow_ups f
                     JOIN transitions t ON t.id = f.transition_id
-                    WHERE t.segmentation = ? AND f.outcome IN ('applied', 'held_out') ORDER BY f.id
+                    WHERE t.segmentation_code = (SELECT code FROM segmentation_codes WHERE name = ?) AND f.outcome IN ('applied', 'held_out') ORDER BY f.id
                     """,
                 arguments: [segmentation]
             ).map {

@@ -49,38 +49,29 @@ enum FieldStore {
         _ db: Database, field: String, pks: [Int64], with jsons: some Collection<String?>, runID: Int64
     ) throws -> Int {
         let jsons = Array(jsons)
-        // Which customers already hold exactly their new value, and which hold any value.
-        var unchanged = [Bool](repeating: false, count: pks.count)
-        var stored = [Bool](repeating: false, count: pks.count)
-        var rows = KeyedRows(pks)
-        try forEachValue(db, fields: [field]) { pk, _, json in
-            guard let row = rows.row(of: pk) else { return }
-            stored[row] = true
-            unchanged[row] = jsons[row] == json
+        let stored: [String?] = try RowChanges.stored(pks: pks, absent: nil) { found in
+            try forEachValue(db, fields: [field]) { pk, _, json in found(pk, json) }
         }
         let upserts = BatchedInsert(
             db, prefix: "INSERT INTO customer_fields(customer_pk, field, value, run_id) VALUES", width: 4,
             suffix: "ON CONFLICT(customer_pk, field) DO UPDATE SET value = excluded.value, run_id = excluded.run_id")
         let delete = try RawStatement(db, sql: "DELETE FROM customer_fields WHERE customer_pk = ? AND field = ?")
-        var changed = 0
-        for row in pks.indices where !unchanged[row] {
+        let changed = RowChanges.rows(new: jsons, stored: stored)
+        for row in changed {
             if let json = jsons[row] {
                 upserts.add(pks[row])
                 upserts.add(field)
                 upserts.add(json)
                 upserts.add(runID)
                 try upserts.endRow()
-            } else if stored[row] {
+            } else {
                 delete.bind(1, pks[row])
                 delete.bind(2, field)
                 try delete.execute()
-            } else {
-                continue
             }
-            changed += 1
         }
         try upserts.flush()
-        return changed
+        return changed.count
     }
 
     /// Every stored value of `fields`, by field then customer key.

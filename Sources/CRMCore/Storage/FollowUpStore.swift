@@ -44,7 +44,11 @@ enum FollowUpStore {
             ?? Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transitions") ?? 0
         let rows = try Row.fetchCursor(
             db,
-            sql: "SELECT id, customer_pk, from_segment, to_segment FROM transitions WHERE id > ? AND segmentation = ? ORDER BY id",
+            sql: """
+                SELECT t.id, t.customer_pk, f.name, g.name FROM transitions t
+                LEFT JOIN segment_codes f ON f.code = t.from_code JOIN segment_codes g ON g.code = t.to_code
+                WHERE t.id > ? AND t.segmentation_code = (SELECT code FROM segmentation_codes WHERE name = ?) ORDER BY t.id
+                """,
             arguments: [cursor, segmentation])
         var events: [FollowUpEvent] = []
         while let row = try rows.next() {
@@ -62,10 +66,10 @@ enum FollowUpStore {
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT m.customer_pk, m.segment, m.since_as_of,
-                       (SELECT max(t.id) FROM transitions t WHERE t.customer_pk = m.customer_pk AND t.segmentation = m.segmentation)
-                FROM memberships m
-                WHERE m.segmentation = ? AND m.segment IN (\(placeholders)) AND m.since_as_of < ?
+                SELECT m.customer_pk, g.name, r.as_of,
+                       (SELECT max(t.id) FROM transitions t WHERE t.customer_pk = m.customer_pk AND t.segmentation_code = m.segmentation_code)
+                FROM memberships m JOIN segment_codes g ON g.code = m.segment_code JOIN runs r ON r.id = m.since_run
+                WHERE m.segmentation_code = (SELECT code FROM segmentation_codes WHERE name = ?) AND g.name IN (\(placeholders)) AND r.as_of < ?
                 ORDER BY m.customer_pk
                 """,
             arguments: StatementArguments([segmentation as any DatabaseValueConvertible] + segments + [enteredBefore.microsecondsSinceEpoch]))
@@ -87,8 +91,10 @@ enum FollowUpStore {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT f.id, f.customer_pk, f.transition_id, t.from_segment, t.to_segment, t.as_of
+                SELECT f.id, f.customer_pk, f.transition_id, fs.name, ts.name, r.as_of
                 FROM follow_ups f JOIN transitions t ON t.id = f.transition_id
+                LEFT JOIN segment_codes fs ON fs.code = t.from_code JOIN segment_codes ts ON ts.code = t.to_code
+                JOIN runs r ON r.id = t.run_id
                 WHERE f.action = ? AND f.outcome = 'failed' ORDER BY f.id
                 """,
             arguments: [action]
@@ -112,7 +118,7 @@ enum FollowUpStore {
     /// lookups on the memberships key: there is no index by customer alone).
     static func segmentsAndTags(_ db: Database, customerPK: Int64, segmentations: [String]) throws -> (segments: [String: String], tags: [String]) {
         var segments: [String: String] = [:]
-        let lookup = try db.cachedStatement(sql: "SELECT segment FROM memberships WHERE segmentation = ? AND customer_pk = ?")
+        let lookup = try db.cachedStatement(sql: "SELECT g.name FROM memberships m JOIN segment_codes g ON g.code = m.segment_code WHERE m.segmentation_code = (SELECT code FROM segmentation_codes WHERE name = ?) AND m.customer_pk = ?")
         for segmentation in segmentations {
             if let segment = try String.fetchOne(lookup, arguments: [segmentation, customerPK]) { segments[segmentation] = segment }
         }

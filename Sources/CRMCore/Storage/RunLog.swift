@@ -4,17 +4,61 @@ import GRDB
 /// One recorded unit of work: an import, a segmentation run or a job.
 public struct Run: Sendable, Equatable, Codable {
     public var id: Int64
-    public var kind: String
+    public var kind: RunKind
     public var subject: String
     public var asOf: Timestamp?
     public var startedAt: Timestamp
     public var durationMS: Int64
-    public var outcome: String
+    public var outcome: RunOutcome
     public var rowsRead: Int
     public var inserted: Int
     public var updated: Int
     public var rejected: Int
     public var error: String?
+}
+
+/// What a run did. A struct over its stored text rather than an enum, so a database written by
+/// a newer crm with a kind this one does not know still lists.
+public struct RunKind: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+
+    public static let `import` = RunKind(rawValue: "import")
+    public static let segmentation = RunKind(rawValue: "segmentation")
+    public static let score = RunKind(rawValue: "score")
+    public static let field = RunKind(rawValue: "field")
+    public static let job = RunKind(rawValue: "job")
+    /// The follow-up actions fired after segmentation runs (one record for all of them).
+    public static let followUps = RunKind(rawValue: "follow-ups")
+    /// One follow-up action whose firings failed.
+    public static let followUp = RunKind(rawValue: "follow-up")
+    public static let merge = RunKind(rawValue: "merge")
+    public static let erasure = RunKind(rawValue: "erasure")
+    public static let anonymisation = RunKind(rawValue: "anonymisation")
+}
+
+/// How a run ended (`running` while it has not).
+public struct RunOutcome: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+
+    public static let running = RunOutcome(rawValue: "running")
+    public static let succeeded = RunOutcome(rawValue: "succeeded")
+    public static let failed = RunOutcome(rawValue: "failed")
+    /// Follow-ups of which some failed (they are retried by the next run).
+    public static let partial = RunOutcome(rawValue: "partial")
 }
 
 /// The plugin code a run executed: name, version and the SHA-256 of its file.
@@ -28,7 +72,7 @@ public struct PluginIdentity: Sendable, Equatable {
 enum RunLog {
     /// Starts a run inside the current transaction and returns its id.
     static func begin(
-        _ db: Database, kind: String, subject: String, asOf: Timestamp?, startedAt: Timestamp, plugin: PluginIdentity? = nil
+        _ db: Database, kind: RunKind, subject: String, asOf: Timestamp?, startedAt: Timestamp, plugin: PluginIdentity? = nil
     ) throws -> Int64 {
         try db.execute(
             sql: """
@@ -36,17 +80,26 @@ enum RunLog {
                 VALUES (?, ?, ?, ?, 'running', ?, ?, ?)
                 """,
             arguments: [
-                kind, subject, asOf?.microsecondsSinceEpoch, startedAt.microsecondsSinceEpoch, plugin?.name, plugin?.version,
+                kind.rawValue, subject, asOf?.microsecondsSinceEpoch, startedAt.microsecondsSinceEpoch, plugin?.name, plugin?.version,
                 plugin?.hash,
             ])
         return db.lastInsertedRowID
     }
 
     /// The latest as-of instant of a succeeded run of this kind and subject, if any.
-    static func latestAsOf(_ db: Database, kind: String, subject: String) throws -> Timestamp? {
+    static func latestAsOf(_ db: Database, kind: RunKind, subject: String) throws -> Timestamp? {
         try Int64.fetchOne(
             db, sql: "SELECT max(as_of) FROM runs WHERE kind = ? AND subject = ? AND outcome = 'succeeded'",
-            arguments: [kind, subject]
+            arguments: [kind.rawValue, subject]
+        ).map(Timestamp.init(microsecondsSinceEpoch:))
+    }
+
+    /// The as-of instant of the latest succeeded run (by id, so a rewound run counts) of this
+    /// kind and subject, if any.
+    static func lastRunAsOf(_ db: Database, kind: RunKind, subject: String) throws -> Timestamp? {
+        try Int64.fetchOne(
+            db, sql: "SELECT as_of FROM runs WHERE kind = ? AND subject = ? AND outcome = 'succeeded' ORDER BY id DESC LIMIT 1",
+            arguments: [kind.rawValue, subject]
         ).map(Timestamp.init(microsecondsSinceEpoch:))
     }
 
@@ -58,7 +111,7 @@ enum RunLog {
                     rejected = ?, error = ? WHERE id = ?
                 """,
             arguments: [
-                run.durationMS, run.outcome, run.rowsRead, run.inserted, run.updated, run.rejected, run.error, run.id,
+                run.durationMS, run.outcome.rawValue, run.rowsRead, run.inserted, run.updated, run.rejected, run.error, run.id,
             ])
     }
 
@@ -71,7 +124,7 @@ enum RunLog {
                 VALUES (?, ?, ?, ?, ?, 'failed', ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                run.kind, run.subject, run.asOf?.microsecondsSinceEpoch, run.startedAt.microsecondsSinceEpoch, run.durationMS,
+                run.kind.rawValue, run.subject, run.asOf?.microsecondsSinceEpoch, run.startedAt.microsecondsSinceEpoch, run.durationMS,
                 run.rowsRead, run.rejected, run.error, plugin?.name, plugin?.version, plugin?.hash,
             ])
     }
@@ -86,10 +139,10 @@ enum RunLog {
             arguments: [limit]
         ).map { row in
             Run(
-                id: row["id"], kind: row["kind"], subject: row["subject"],
+                id: row["id"], kind: RunKind(rawValue: row["kind"]), subject: row["subject"],
                 asOf: (row["as_of"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)),
                 startedAt: Timestamp(microsecondsSinceEpoch: row["started_at"]), durationMS: row["duration_ms"],
-                outcome: row["outcome"], rowsRead: row["rows_read"], inserted: row["inserted"],
+                outcome: RunOutcome(rawValue: row["outcome"]), rowsRead: row["rows_read"], inserted: row["inserted"],
                 updated: row["updated"], rejected: row["rejected"], error: row["error"])
         }
     }
@@ -98,12 +151,12 @@ enum RunLog {
 extension CRMDatabase {
     /// Records a run that failed (its own work was rolled back or never written).
     func recordFailedRun(
-        kind: String, subject: String, asOf: Timestamp?, since start: ContinuousClock.Instant, rowsRead: Int = 0,
+        kind: RunKind, subject: String, asOf: Timestamp?, since start: ContinuousClock.Instant, rowsRead: Int = 0,
         rejected: Int = 0, error: String, plugin: PluginIdentity? = nil
     ) throws {
         let run = Run(
             id: 0, kind: kind, subject: subject, asOf: asOf, startedAt: Timestamp.now(),
-            durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: "failed", rowsRead: rowsRead, inserted: 0,
+            durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: .failed, rowsRead: rowsRead, inserted: 0,
             updated: 0, rejected: rejected, error: error)
         try write { db in try RunLog.recordFailure(db, run: run, plugin: plugin) }
     }

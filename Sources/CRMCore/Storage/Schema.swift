@@ -269,6 +269,70 @@ enum Schema {
                 CREATE INDEX customer_merges_by_customer ON customer_merges(customer_pk);
                 """)
         }
+        migrator.registerMigration(Self.compactMemberships, migrate: compactMemberships)
         return migrator
+    }
+
+    /// Issue 13: memberships and transitions as integer rows. Named apart from the `vN` series
+    /// (another change of issue 13 adds its own) so the two can be ordered when merged; it
+    /// depends on v2 (the tables it rewrites) and v5 (`follow_ups` refers to transitions by id,
+    /// which it keeps).
+    static let compactMemberships = "issue13-segments: memberships and transitions as integer codes, reasons not stored"
+
+    /// Segmentations and segments get integer codes (a segment's code is unique across
+    /// segmentations); a membership is (segmentation, customer, segment, run) and a transition
+    /// (run, segmentation, customer, from, to). The as-of of both is their run's; the reason is
+    /// not stored (`SegmentReasons` asks the plugin when a reason is shown). Transition ids stay,
+    /// so follow-ups and action cursors still point at the same events.
+    private static func compactMemberships(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE segmentation_codes (
+                code INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE
+            );
+            CREATE TABLE segment_codes (
+                code         INTEGER PRIMARY KEY,
+                segmentation INTEGER NOT NULL REFERENCES segmentation_codes(code),
+                name         TEXT NOT NULL,
+                UNIQUE (segmentation, name)
+            );
+            INSERT INTO segmentation_codes(name)
+                SELECT segmentation FROM memberships UNION SELECT segmentation FROM transitions ORDER BY 1;
+            INSERT INTO segment_codes(segmentation, name)
+                SELECT s.code, x.segment FROM (
+                    SELECT segmentation, segment FROM memberships
+                    UNION SELECT segmentation, to_segment FROM transitions
+                    UNION SELECT segmentation, from_segment FROM transitions WHERE from_segment IS NOT NULL
+                ) x JOIN segmentation_codes s ON s.name = x.segmentation ORDER BY 1, 2;
+            CREATE TABLE memberships_compact (
+                segmentation_code INTEGER NOT NULL,
+                customer_pk       INTEGER NOT NULL REFERENCES customers(pk),
+                segment_code      INTEGER NOT NULL,
+                since_run         INTEGER NOT NULL REFERENCES runs(id),
+                PRIMARY KEY (segmentation_code, customer_pk)
+            ) WITHOUT ROWID;
+            INSERT INTO memberships_compact
+                SELECT s.code, m.customer_pk, g.code, m.since_run FROM memberships m
+                JOIN segmentation_codes s ON s.name = m.segmentation
+                JOIN segment_codes g ON g.segmentation = s.code AND g.name = m.segment;
+            CREATE TABLE transitions_compact (
+                id                INTEGER PRIMARY KEY,
+                run_id            INTEGER NOT NULL REFERENCES runs(id),
+                segmentation_code INTEGER NOT NULL,
+                customer_pk       INTEGER NOT NULL REFERENCES customers(pk),
+                from_code         INTEGER,
+                to_code           INTEGER NOT NULL
+            );
+            INSERT INTO transitions_compact
+                SELECT t.id, t.run_id, s.code, t.customer_pk, f.code, g.code FROM transitions t
+                JOIN segmentation_codes s ON s.name = t.segmentation
+                JOIN segment_codes g ON g.segmentation = s.code AND g.name = t.to_segment
+                LEFT JOIN segment_codes f ON f.segmentation = s.code AND f.name = t.from_segment;
+            DROP TABLE memberships;
+            DROP TABLE transitions;
+            ALTER TABLE memberships_compact RENAME TO memberships;
+            ALTER TABLE transitions_compact RENAME TO transitions;
+            CREATE INDEX transitions_by_customer ON transitions(customer_pk, id);
+            """)
     }
 }

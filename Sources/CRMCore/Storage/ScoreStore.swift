@@ -2,12 +2,19 @@ import GRDB
 
 /// Reads and writes the latest score values.
 enum ScoreStore {
-    static func current(_ db: Database, score: String) throws -> [Int64: (value: Double, explanation: String?)] {
-        var values: [Int64: (Double, String?)] = [:]
+    /// A customer's score as stored.
+    struct Stored: Equatable {
+        var value: Double
+        var explanation: String?
+    }
+
+    /// The stored score of each customer of `pks` (in key order), nil when none.
+    static func current(_ db: Database, score: String, pks: [Int64]) throws -> [Stored?] {
         let cursor = try Row.fetchCursor(
-            db, sql: "SELECT customer_pk, value, explanation FROM scores WHERE score = ?", arguments: [score])
-        while let row = try cursor.next() { values[row[0]] = (row[1], row[2]) }
-        return values
+            db, sql: "SELECT customer_pk, value, explanation FROM scores WHERE score = ? ORDER BY customer_pk", arguments: [score])
+        return try RowChanges.stored(pks: pks, absent: nil) { found in
+            while let row = try cursor.next() { found(row[0], Stored(value: row[1], explanation: row[2])) }
+        }
     }
 
     static func write(

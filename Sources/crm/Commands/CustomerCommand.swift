@@ -118,7 +118,8 @@ struct CustomerCommand: ParsableCommand {
             let fields = try CustomFields(database: database, catalog: catalog).get(customerID: id)
             let profile = CustomerProfileView(
                 customer: customer, activity: activity, currency: try database.currency(),
-                timeZone: try database.businessTimeZone(), memberships: try database.memberships(customerID: id), scores: try database.scores(customerID: id),
+                timeZone: try database.businessTimeZone(),
+                memberships: try SegmentReasons(database: database, catalog: catalog).memberships(customerID: id), scores: try database.scores(customerID: id),
                 fields: fields.filter { $0.source != .none },
                 fieldTypes: Dictionary(catalog.fields.map { ($0.name, $0.definition.type) }, uniquingKeysWith: { first, _ in first }),
                 tags: try database.tags(customerID: id), openTasks: try database.tasks(matching: .init(openOnly: true, customerID: id)),

@@ -144,7 +144,7 @@ extension CustomerCommand {
                     ])
                 })),
                 ("interactions", .array(interactions.map { .object([("id", .string($0.id)), ("kind", .string($0.kind)), ("occurred_at", .string($0.occurredAt.iso8601))]) })),
-                ("segments", .array(try database.memberships(customerID: id).map { membership in
+                ("segments", .array(try SegmentReasons(database: database, catalog: catalog).memberships(customerID: id).map { membership in
                     .object([
                         ("segmentation", .string(membership.segmentation)), ("segment", .string(membership.segment)),
                         ("since", .string(membership.since.iso8601)), ("reason", .text(membership.reason)),

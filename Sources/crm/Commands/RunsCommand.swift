@@ -24,8 +24,8 @@ struct RunsCommand: ParsableCommand {
             columns: ["id", "kind", "subject", "started_at", "ms", "outcome", "read", "new", "updated", "rejected", "error"],
             values: runs.map { run in
                 [
-                    .integer(run.id), .string(run.kind), .string(run.subject), .string(run.startedAt.iso8601), .integer(run.durationMS),
-                    .string(run.outcome), .count(run.rowsRead), .count(run.inserted), .count(run.updated), .count(run.rejected),
+                    .integer(run.id), .string(run.kind.rawValue), .string(run.subject), .string(run.startedAt.iso8601), .integer(run.durationMS),
+                    .string(run.outcome.rawValue), .count(run.rowsRead), .count(run.inserted), .count(run.updated), .count(run.rejected),
                     .text(format == .table ? run.error?.split(separator: "\n").first.map(String.init) : run.error),
                 ]
             })

@@ -184,10 +184,10 @@ struct SegmentCommand: ParsableCommand {
                     throw NameSuggestion.unknown("segment", segment, known: segments, context: " in segmentation '\(name)'")
                 }
             }
-            let members = try database.members(segmentation: name, segment: segment)
+            let members = try SegmentReasons(database: database, catalog: catalog).members(segmentation: name, segment: segment, limit: limit)
             try Output(format: format).print(
                 columns: ["customer_id", "segment", "reason", "since"],
-                rows: members.prefix(limit ?? .max).map { [$0.customerID, $0.segment, $0.reason, $0.since.iso8601] })
+                rows: members.map { [$0.customerID, $0.segment, $0.reason, $0.since.iso8601] })
         }
     }
 
@@ -205,7 +205,7 @@ struct SegmentCommand: ParsableCommand {
             let changes = try database.transitions(customerID: customer).map { transition -> (Timestamp, [JSONValue]) in
                 (transition.asOf, [
                     .string(transition.asOf.iso8601), .string(transition.segmentation), .text(transition.from), .string(transition.to),
-                    .text(transition.reason), .integer(transition.runID),
+                    .text(nil), .integer(transition.runID),
                 ])
             }
             let merges = try database.merges(into: customer).map { merge -> (Timestamp, [JSONValue]) in
