@@ -37,7 +37,7 @@ struct CustomerMapper: RecordMapper {
         for column in tableColumns {
             switch column {
             case "id":
-                if let id = reader.identifier("id") { upsert.appendText(id) } else { upsert.appendNull() }
+                upsert.appendKey(reader.identifier("id"))
             case "created_at":
                 appendOptional(reader.timestamp("created_at", required: false)?.microsecondsSinceEpoch, into: upsert)
             case "birth_date":
@@ -70,7 +70,7 @@ struct OrderMapper: RecordMapper {
     let currency: Currency
 
     func map(_ reader: inout FieldReader, into upsert: BulkUpsert, warnings: inout [ImportProblem]) {
-        if let id = reader.identifier("id") { upsert.appendText(id) } else { upsert.appendNull() }
+        upsert.appendKey(reader.identifier("id"))
         upsert.appendInteger(customers.resolve(&reader) ?? 0)
         upsert.appendInteger(reader.timestamp("ordered_at", required: true)?.microsecondsSinceEpoch ?? 0)
         appendOptionalText("product", from: reader, into: upsert)
@@ -115,7 +115,7 @@ struct InteractionMapper: RecordMapper {
     }
 
     func map(_ reader: inout FieldReader, into upsert: BulkUpsert, warnings: inout [ImportProblem]) {
-        if let id = reader.identifier("id") { upsert.appendText(id) } else { upsert.appendNull() }
+        upsert.appendKey(reader.identifier("id"))
         upsert.appendInteger(customers.resolve(&reader) ?? 0)
         if let kind = reader.bytes("kind") {
             if kindBytes.contains(where: { $0.elementsEqual(kind) }) {

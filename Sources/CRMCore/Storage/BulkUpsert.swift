@@ -1,8 +1,8 @@
 import GRDB
 import GRDBSQLite
 
-/// Writes many rows into one table with multi-row `INSERT ... ON CONFLICT(id) DO UPDATE`
-/// statements, the fastest crash-safe way SQLite offers (see `bench/RESULTS.md`).
+/// Writes many rows into one table with multi-row `INSERT ... ON CONFLICT(pk) DO UPDATE`
+/// statements (or `ON CONFLICT(text_id)` for an id that is not a number: see `RowKeys`), the fastest crash-safe way SQLite offers (see `bench/RESULTS.md`).
 ///
 /// Rows are buffered with their text in one byte arena, so a batch is bound without copies and
 /// can be retried row by row when one of its rows is refused. A row whose id was already written
@@ -39,6 +39,8 @@ final class BulkUpsert {
     /// Rows written (inserted or updated) so far.
     private(set) var written = 0
     private let clearing: Set<String>
+    /// The key the next text id gets (an update of a known text id leaves it unused).
+    private var nextTextKey: Int64
 
     /// - Parameters:
     ///   - columns: the table columns each row fills, in order; `id` must be among them.
@@ -52,10 +54,12 @@ final class BulkUpsert {
         }
         self.connection = connection
         self.table = table
-        self.columns = columns + ["import_run"]
+        // The user's id is two columns: the key, and the text of an id that is not a number (RowKeys).
+        self.columns = columns.flatMap { $0 == "id" ? ["pk", "text_id"] : [$0] } + ["import_run"]
+        nextTextKey = try RowKeys.nextTextKey(db, table)
         self.runID = runID
         self.clearing = clearing.union(["import_run"])
-        self.rowsPerStatement = max(1, min(rowsPerStatement, 32_766 / (columns.count + 1)))
+        self.rowsPerStatement = max(1, min(rowsPerStatement, 32_766 / self.columns.count))
         try db.execute(sql: """
             CREATE TEMP TRIGGER IF NOT EXISTS crm_duplicate_\(table)
             BEFORE UPDATE OF import_run ON main.\(table)
@@ -80,13 +84,14 @@ final class BulkUpsert {
 
     private func prepare(rows: Int) throws -> OpaquePointer {
         let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-        let updates = columns.filter { $0 != "id" }.map { column in
+        let updates = columns.filter { $0 != "pk" && $0 != "text_id" }.map { column in
             clearing.contains(column) ? "\(column) = excluded.\(column)" : "\(column) = coalesce(excluded.\(column), \(column))"
         }.joined(separator: ", ")
         let sql = """
             INSERT INTO main.\(table) (\(columns.joined(separator: ", ")))
             VALUES \(Array(repeating: placeholders, count: rows).joined(separator: ","))
-            ON CONFLICT(id) DO UPDATE SET \(updates)
+            ON CONFLICT(pk) DO UPDATE SET \(updates)
+            ON CONFLICT(text_id) WHERE text_id IS NOT NULL DO UPDATE SET \(updates)
             """
         var statement: OpaquePointer?
         let code = sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
@@ -105,6 +110,24 @@ final class BulkUpsert {
     }
 
     func appendNull() { values.append(.null) }
+
+    /// Appends the row's id (nil when it is missing: the row will be discarded): a number is the
+    /// key itself; any other id gets a fresh negative key, kept only when the row is new.
+    func appendKey(_ id: UnsafeBufferPointer<UInt8>?) {
+        guard let id else {
+            values.append(.null)
+            values.append(.null)
+            return
+        }
+        if let number = RowKeys.number(id) {
+            values.append(.integer(number))
+            values.append(.null)
+        } else {
+            values.append(.integer(nextTextKey))
+            nextTextKey -= 1
+            appendText(id)
+        }
+    }
 
     func appendInteger(_ value: Int64) { values.append(.integer(value)) }
 

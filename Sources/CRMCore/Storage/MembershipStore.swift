@@ -129,9 +129,9 @@ extension CRMDatabase {
                 sql: """
                     SELECT m.segmentation, m.segment, m.reason, m.since_as_of, m.since_run
                     FROM memberships m JOIN customers c ON c.pk = m.customer_pk
-                    WHERE c.id = ? ORDER BY m.segmentation
+                    WHERE c.pk = ? ORDER BY m.segmentation
                     """,
-                arguments: [customerID]
+                arguments: [try RowKeys.key(db, id: customerID)]
             ).map { row in
                 Membership(
                     segmentation: row[0], customerID: customerID, segment: row[1], reason: row[2],
@@ -148,9 +148,9 @@ extension CRMDatabase {
                 sql: """
                     SELECT t.id, t.run_id, t.segmentation, t.from_segment, t.to_segment, t.as_of, t.reason
                     FROM transitions t JOIN customers c ON c.pk = t.customer_pk
-                    WHERE c.id = ? ORDER BY t.id
+                    WHERE c.pk = ? ORDER BY t.id
                     """,
-                arguments: [customerID]
+                arguments: [try RowKeys.key(db, id: customerID)]
             ).map { row in
                 Transition(
                     id: row[0], runID: row[1], segmentation: row[2], customerID: customerID, from: row[3], to: row[4],
