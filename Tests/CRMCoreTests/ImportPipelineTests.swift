@@ -67,3 +67,31 @@ struct ImportPipelineTests {
         #expect(try records(database) == before)
     }
 }
+
+@Suite("Secondary indexes around a large import")
+struct DeferredIndexTests {
+    static func indexes(_ database: CRMDatabase) throws -> [String] {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' AND sql IS NOT NULL ORDER BY name")
+        }
+    }
+
+    @Test("a large import into a table that has rows keeps its index (rebuilt after the load), and a refused one leaves it as it was")
+    func largeImportIntoSmallTable() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let before = try Self.indexes(database)
+        #expect(before.contains("orders_by_customer"))
+        let existing = try database.counts()[.orders] ?? 0
+        #expect(existing > 0)
+        // Far more bytes than 128 per existing row: the index is dropped and built after the load.
+        let large = ImportPipelineTests.orders(bad: [:])
+        #expect(large.utf8.count >= existing * ImportStore.bytesPerRecordAtMost)
+        let refused = try sandbox.file("bad.csv", ImportPipelineTests.orders(bad: [9: "x,1,2024-01-01,Pen,Office,1,1.50,abc\n"]))
+        #expect(throws: CRMError.self) { try Importer(database: database).importFile(.orders, path: refused) }
+        #expect(try Self.indexes(database) == before)
+        _ = try Importer(database: database).importFile(.orders, path: try sandbox.file("large.csv", large))
+        #expect(try Self.indexes(database) == before)
+        #expect(try database.orders(customerID: "1")?.count == 2_500 + (try Fixture.trickyDatabase(in: Sandbox()).orders(customerID: "1")?.count ?? 0))
+    }
+}

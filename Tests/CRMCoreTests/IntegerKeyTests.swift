@@ -150,3 +150,29 @@ struct IntegerKeyTests {
         #expect(try database.customer(id: "C-9")?.city == "Lima")
     }
 }
+
+@Suite("Resolving customer ids of orders")
+struct CustomerDirectoryKeyTests {
+    @Test("customers 0, a huge number, a padded number and a text id are all found; an unknown number is refused")
+    func resolvesEveryForm() throws {
+        let sandbox = try Sandbox()
+        let database = try sandbox.database()
+        let importer = Importer(database: database)
+        _ = try importer.importFile(
+            .customers, path: try sandbox.file("c.csv", "id,name\n0,Zero\n999999999999999999,Huge\n0042,Padded\nC-1,Text\n42,Plain\n"))
+        let orders = "id,customer_id,ordered_at,product,category,quantity,unit_price,amount\n"
+            + ["0", "999999999999999999", "0042", "C-1", "42"].enumerated().map { "\($0.offset + 1),\($0.element),2024-01-01T00:00:00Z,Pen,Office,1,1.00,1.00\n" }.joined()
+        let summary = try importer.importFile(.orders, path: try sandbox.file("o.csv", orders))
+        #expect(summary.inserted == 5)
+        for id in ["0", "999999999999999999", "0042", "C-1", "42"] {
+            #expect(try database.orders(customerID: id)?.count == 1, "\(id)")
+        }
+        var problems: [ImportProblem] = []
+        do {
+            _ = try importer.importFile(.orders, path: try sandbox.file("u.csv", "id,customer_id,ordered_at,product,category,quantity,unit_price,amount\n9,43,2024-01-01T00:00:00Z,Pen,Office,1,1.00,1.00\n"))
+        } catch let error as CRMError {
+            problems = error.importProblems
+        }
+        #expect(problems.first?.description.contains("\"43\" is not a known customer") == true)
+    }
+}
