@@ -79,7 +79,7 @@ struct ImportPass {
         let parser = RecordParser(
             pass: self, mapper: mapper, keys: TextKeys(first: try RowKeys.nextTextKey(db, kind.table)),
             width: upsert.columns.count, rowsPerBatch: upsert.rowsPerStatement, runID: runID)
-        let queue = BatchQueue(capacity: 16)
+        let queue = BatchQueue(capacity: 4)
         let finished = DispatchSemaphore(value: 0)
         let thread = Thread { [parser, queue] in
             parser.produce(into: queue)
@@ -95,15 +95,17 @@ struct ImportPass {
                 finished.wait()
             }
         }
-        while let batch = queue.pop() {
-            for problem in batch.problems { add(problem) }
-            warnings += batch.warnings
-            for refusal in try upsert.write(batch.rows) { refuse(refusal) }
+        while let group = queue.pop() {
+            for batch in group {
+                for problem in batch.problems { add(problem) }
+                warnings += batch.warnings
+                for refusal in try upsert.write(batch.rows) { refuse(refusal) }
+                pendingFieldWrites += batch.fieldWrites
+                pendingTagWrites += batch.tagWrites
+                try applyFieldWrites(db)
+            }
             queue.noteRefusals(refusedLines.count)
-            pendingFieldWrites += batch.fieldWrites
-            pendingTagWrites += batch.tagWrites
-            try applyFieldWrites(db)
-            queue.recycle(batch)
+            queue.recycle(group)
         }
         finished.wait()
         joined = true

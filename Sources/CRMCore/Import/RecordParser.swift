@@ -24,12 +24,15 @@ final class RecordBatch: @unchecked Sendable {
     }
 }
 
-/// A bounded queue of batches from one parser thread to one writer, with the emptied batches
-/// going back for reuse. Bounded, so memory stays flat when the writer is the slower side.
+/// A bounded queue of batches from one parser thread to one writer, handed over in groups (one
+/// lock and wake-up per group, not per 100 rows), with the emptied batches going back for
+/// reuse. Bounded, so memory stays flat when the writer is the slower side.
 final class BatchQueue: @unchecked Sendable {
+    /// Batches handed over at once.
+    static let groupSize = 8
     private let condition = NSCondition()
     private let capacity: Int
-    private var full: [RecordBatch] = []
+    private var full: [[RecordBatch]] = []
     private var head = 0
     private var free: [RecordBatch] = []
     private var closed = false
@@ -40,33 +43,33 @@ final class BatchQueue: @unchecked Sendable {
         self.capacity = capacity
     }
 
-    /// Hands `batch` to the writer, waiting while the queue is full. False when the writer
+    /// Hands `group` to the writer, waiting while the queue is full. False when the writer
     /// gave up (then the parser stops).
-    func push(_ batch: RecordBatch) -> Bool {
+    func push(_ group: [RecordBatch]) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while full.count - head >= capacity && !cancelled { condition.wait() }
         if cancelled { return false }
-        full.append(batch)
+        full.append(group)
         condition.broadcast()
         return true
     }
 
-    /// The next batch, waiting for one; nil once the parser closed the queue and every batch
-    /// was taken, or after `cancel()`.
-    func pop() -> RecordBatch? {
+    /// The next group of batches, waiting for one; nil once the parser closed the queue and
+    /// every group was taken, or after `cancel()`.
+    func pop() -> [RecordBatch]? {
         condition.lock()
         defer { condition.unlock() }
         while head == full.count && !closed && !cancelled { condition.wait() }
         if cancelled || head == full.count { return nil }
-        let batch = full[head]
+        let group = full[head]
         head += 1
         if head > 64 {
             full.removeFirst(head)
             head = 0
         }
         condition.broadcast()
-        return batch
+        return group
     }
 
     /// The parser is done: no more batches.
@@ -85,11 +88,11 @@ final class BatchQueue: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Gives a written batch back for the parser to refill.
-    func recycle(_ batch: RecordBatch) {
-        batch.clear()
+    /// Gives written batches back for the parser to refill.
+    func recycle(_ group: [RecordBatch]) {
+        for batch in group { batch.clear() }
         condition.lock()
-        free.append(batch)
+        free += group
         condition.unlock()
     }
 
@@ -156,6 +159,7 @@ final class RecordParser: @unchecked Sendable {
     /// Reads the whole file (or until an all-or-nothing import has enough problems) into `queue`.
     func produce(into queue: BatchQueue) {
         defer { queue.close() }
+        var group: [RecordBatch] = []
         var batch = queue.take(width: width, rows: rowsPerBatch)
         do {
             while true {
@@ -185,7 +189,11 @@ final class RecordParser: @unchecked Sendable {
                     if let tagWrite { batch.tagWrites.append(tagWrite) }
                     try batch.rows.endImportRow(runID: runID)
                     if batch.rows.rowCount == rowsPerBatch {
-                        guard queue.push(batch) else { return }
+                        group.append(batch)
+                        if group.count == BatchQueue.groupSize {
+                            guard queue.push(group) else { return }
+                            group = []
+                        }
                         batch = queue.take(width: width, rows: rowsPerBatch)
                     }
                 } else {
@@ -193,7 +201,8 @@ final class RecordParser: @unchecked Sendable {
                     for problem in fields.problems { report(problem, in: batch) }
                 }
             }
-            if !batch.isEmpty { _ = queue.push(batch) }
+            if !batch.isEmpty { group.append(batch) }
+            if !group.isEmpty { _ = queue.push(group) }
         } catch {
             self.error = error
         }
