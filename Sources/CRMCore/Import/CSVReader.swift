@@ -20,6 +20,8 @@ public final class CSVReader {
     public let path: String
     /// The first record's column names. Every other record must have as many fields.
     public private(set) var header = CSVHeader(names: [])
+    /// The size of the input in bytes.
+    public var byteCount: Int { file.count }
 
     private let file: MappedFile
     private var position = 0

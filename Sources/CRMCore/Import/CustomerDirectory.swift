@@ -6,23 +6,27 @@ import GRDB
 /// plain numbers (the usual customer numbers) go into a dense array indexed by the number, so
 /// resolving them makes no `String` and hashes nothing; other ids use a dictionary.
 final class CustomerDirectory {
-    private var numeric: [Int64] = []
+    /// 1 at the index of every customer whose id (and key) is that number, in the dense range.
+    private var numeric: [UInt8] = []
     private var others: [String: Int64] = [:]
     /// Keys of the customers records resolved to: their activity digests need a rebuild.
     private(set) var touched: Set<Int64> = []
 
-    /// Loads every customer of the database.
+    /// Loads every customer of the database. A customer with a numeric id is keyed by it
+    /// (`RowKeys`), so only the keys are read; texts only for the others.
     init(_ db: Database) throws {
         var count = 0
-        try ImportStore.forEachCustomerKey(db) { id, pk in
+        try ImportStore.forEachCustomerKey(db) { pk, text in
             count += 1
-            // Dense only while it stays small: at most 4 slots per customer (plus slack).
-            if let number = Self.number(id), number < 4 * count + 1_000_000 {
-                let index = Int(number)
+            if let text {
+                others[String(decoding: text, as: UTF8.self)] = pk
+            } else if pk < 4 * count + 1_000_000 {
+                // Dense only while it stays small: at most 4 slots per customer (plus slack).
+                let index = Int(pk)
                 if index >= numeric.count { numeric.append(contentsOf: repeatElement(0, count: index - numeric.count + 1)) }
-                numeric[index] = pk
+                numeric[index] = 1
             } else {
-                others[String(decoding: id, as: UTF8.self)] = pk
+                others[String(pk)] = pk
             }
         }
     }
@@ -39,22 +43,10 @@ final class CustomerDirectory {
     }
 
     private func key(_ id: UnsafeBufferPointer<UInt8>) -> Int64? {
-        if let number = Self.number(id) {
-            if number < numeric.count, numeric[Int(number)] != 0 { return numeric[Int(number)] }
-            // A numeric id beyond the dense range lives in the dictionary.
+        if let number = RowKeys.number(id), number < numeric.count, numeric[Int(number)] != 0 {
+            return number
         }
+        // A numeric id beyond the dense range, or a text id, lives in the dictionary.
         return others[String(decoding: id, as: UTF8.self)]
-    }
-
-    /// The id as a number when it is a plain non-negative integer without leading zeros
-    /// (so that "007" and "7" stay different customers), else nil.
-    private static func number(_ id: UnsafeBufferPointer<UInt8>) -> Int64? {
-        guard !id.isEmpty, id.count <= 15, id.count == 1 || id[0] != UInt8(ascii: "0") else { return nil }
-        var value: Int64 = 0
-        for byte in id {
-            guard byte >= 48, byte <= 57 else { return nil }
-            value = value * 10 + Int64(byte - 48)
-        }
-        return value
     }
 }

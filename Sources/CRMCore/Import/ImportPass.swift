@@ -1,4 +1,10 @@
+import Foundation
 import GRDB
+
+/// A custom field value of a record, written once its customer row is.
+typealias FieldWrite = (line: Int, customerID: String, field: String, json: String?)
+/// A record's tag list, written like field values.
+typealias TagWrite = (line: Int, customerID: String, tags: [String])
 
 /// One pass over an input file inside the import transaction: header check, per-record
 /// validation, bulk writes, and the record of every problem.
@@ -8,18 +14,18 @@ struct ImportPass {
     let options: ImportOptions
     /// Custom fields plugins declare: extra customer columns with these names are accepted.
     let customFields: [CustomField]
-    private var reader: CSVReader
+    let reader: CSVReader
     /// Field values of rows not yet written, applied once their customer rows are.
-    private var pendingFieldWrites: [(line: Int, customerID: String, field: String, json: String?)] = []
+    private var pendingFieldWrites: [FieldWrite] = []
     /// Tag lists of rows not yet written (a customers file's `tags` column), applied like field values.
-    private var pendingTagWrites: [(line: Int, customerID: String, tags: [String])] = []
+    private var pendingTagWrites: [TagWrite] = []
     private var refusedLines: Set<Int> = []
     /// The custom fields present in the header, in column order.
-    private var fieldColumns: [CustomField] = []
+    private(set) var fieldColumns: [CustomField] = []
     /// The customers orders or interactions were resolved to.
     private var customers: CustomerDirectory?
     var touchedCustomers: Set<Int64> { customers?.touched ?? [] }
-    private var positions = ColumnPositions()
+    private(set) var positions = ColumnPositions()
 
     private(set) var recordsRead = 0
     private(set) var problems: [ImportProblem] = []
@@ -44,6 +50,11 @@ struct ImportPass {
     }
 
     /// Reads the whole file, writing good records; returns how many rows were written.
+    ///
+    /// Both cores: a parser thread reads and validates records into batches of one statement's
+    /// rows (`RecordParser`), handed over through a bounded queue; this thread, the database's
+    /// writer, writes them. Problems are recorded here in the order a single thread would have
+    /// met them: a batch's validation problems, then the rows its statement refused.
     mutating func run(_ db: Database, runID: Int64, currency: Currency) throws -> Int {
         try readHeader()
         fieldColumns = customFields.filter { positions[$0.name] != nil }
@@ -63,93 +74,51 @@ struct ImportPass {
         }
         let present = Set(reader.header.names).union(kind == .customers ? [] : ["customer_pk"])
         let upsert = try BulkUpsert(
-            db: db, table: kind.table, columns: mapper.tableColumns, runID: runID, clearing: options.clearEmpty ? present : [])
+            db: db, table: kind.table, columns: mapper.tableColumns, clearing: options.clearEmpty ? present : [])
         defer { try? upsert.close(db: db) }
-        while true {
-            if shouldStop {
-                stoppedEarly = hasMoreInput()
-                break
-            }
-            let record: CSVRecord?
-            do {
-                record = try reader.next()
-            } catch {
-                add(ImportProblem(file: path, line: error.line, reason: error.reason))
-                if error.isFatal { break }
-                recordsRead += 1
-                continue
-            }
-            guard let record else { break }
-            recordsRead += 1
-            if let progress = options.progress, recordsRead % options.progressInterval == 0 { progress(recordsRead) }
-            var fields = FieldReader(file: path, record: record, positions: positions)
-            upsert.beginRow(line: record.line)
-            mapper.map(&fields, into: upsert, warnings: &warnings)
-            let fieldWrites = customFieldWrites(&fields)
-            let tagWrite = kind == .customers ? Self.tags(&fields, clearEmpty: options.clearEmpty) : nil
-            if fields.problems.isEmpty {
-                pendingFieldWrites += fieldWrites
-                if let tagWrite { pendingTagWrites.append(tagWrite) }
-                for refusal in try upsert.endRow() { refuse(refusal) }
-                if upsert.bufferedRows == 0 { try applyFieldWrites(db) }
-            } else {
-                upsert.discardRow()
-                for problem in fields.problems { add(problem) }
+        let parser = RecordParser(
+            pass: self, mapper: mapper, keys: TextKeys(first: try RowKeys.nextTextKey(db, kind.table)),
+            width: upsert.columns.count, rowsPerBatch: upsert.rowsPerStatement, runID: runID)
+        let queue = BatchQueue(capacity: 4)
+        let finished = DispatchSemaphore(value: 0)
+        let thread = Thread { [parser, queue] in
+            parser.produce(into: queue)
+            finished.signal()
+        }
+        thread.name = "crm import parser"
+        thread.start()
+        // The parser reads the mapped file: it must be done before this returns, even on an error.
+        var joined = false
+        defer {
+            if !joined {
+                queue.cancel()
+                finished.wait()
             }
         }
-        for refusal in try upsert.flush() { refuse(refusal) }
-        try applyFieldWrites(db)
+        while let group = queue.pop() {
+            for batch in group {
+                for problem in batch.problems { add(problem) }
+                warnings += batch.warnings
+                for refusal in try upsert.write(batch.rows) { refuse(refusal) }
+                pendingFieldWrites += batch.fieldWrites
+                pendingTagWrites += batch.tagWrites
+                try applyFieldWrites(db)
+            }
+            queue.noteRefusals(refusedLines.count)
+            queue.recycle(group)
+        }
+        finished.wait()
+        joined = true
+        if let error = parser.error { throw error }
+        recordsRead = parser.recordsRead
+        if parser.stoppedEarly { stoppedEarly = true }
         // Duplicates are found when a batch is written, after later records were read.
         problems = problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
         return upsert.written
     }
 
-    private func hasMoreInput() -> Bool {
-        do {
-            return try reader.next() != nil
-        } catch {
-            return true
-        }
-    }
-
     private var shouldStop: Bool {
         !options.skipInvalid && problems.count >= options.maxProblems
-    }
-
-    /// Checks the record's custom field cells; each bad one adds a problem to `fields`.
-    private func customFieldWrites(_ fields: inout FieldReader) -> [(line: Int, customerID: String, field: String, json: String?)] {
-        guard !customFields.isEmpty, let id = fields.bytes("id") else { return [] }
-        let customerID = String(decoding: id, as: UTF8.self)
-        var writes: [(line: Int, customerID: String, field: String, json: String?)] = []
-        for field in fieldColumns {
-            guard let bytes = fields.bytes(field.name) else { continue }
-            // An empty cell leaves the stored value alone unless --clear-empty (a required field still needs one).
-            if bytes.isEmpty && !options.clearEmpty && !field.definition.required { continue }
-            switch field.check(String(decoding: bytes, as: UTF8.self)) {
-            case .success(let value): writes.append((fields.line, customerID, field.name, value?.json))
-            case .failure(let problem): fields.report(field.name, problem.reason)
-            }
-        }
-        return writes
-    }
-
-    /// The record's `tags` cell: tags separated by commas, each without surrounding spaces and
-    /// at most 64 characters; an empty cell leaves the tags alone (no tags with `--clear-empty`).
-    /// Nil without a `tags` column.
-    private static func tags(_ fields: inout FieldReader, clearEmpty: Bool) -> (line: Int, customerID: String, tags: [String])? {
-        guard let cell = fields.bytes("tags"), let id = fields.bytes("id"), !cell.isEmpty || clearEmpty else { return nil }
-        let text = String(decoding: cell, as: UTF8.self)
-        let tags = text.isEmpty ? [] : text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        for tag in tags {
-            if tag.isEmpty {
-                fields.report("tags", "\(ValueError.quoted(text)) has an empty tag; separate tags with single commas")
-            } else if tag.first == " " || tag.last == " " {
-                fields.report("tags", "tag \(ValueError.quoted(tag)) has leading or trailing spaces")
-            } else if tag.count > 64 {
-                fields.report("tags", "tag \(ValueError.quoted(String(tag.prefix(20)) + "…")) is longer than 64 characters")
-            }
-        }
-        return (fields.line, String(decoding: id, as: UTF8.self), Array(Set(tags)).sorted())
     }
 
     /// Writes the pending field values and tags of customers that were written (not refused).

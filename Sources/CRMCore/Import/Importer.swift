@@ -73,7 +73,7 @@ public struct Importer {
                 let runID = try RunLog.begin(db, kind: .import, subject: subject, asOf: nil, startedAt: startedAt)
                 let before = try ImportStore.count(db, table: kind.table)
                 let written = try ImportStore.keepingActivityCurrent(db, kind: kind, touched: { pass.touchedCustomers }) {
-                    try ImportStore.deferringIndex(db, table: kind.table) {
+                    try ImportStore.deferringIndex(db, table: kind.table, incomingBytes: pass.reader.byteCount) {
                         try pass.run(db, runID: runID, currency: currency)
                     }
                 }

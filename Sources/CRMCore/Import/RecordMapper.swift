@@ -5,13 +5,13 @@ protocol RecordMapper {
     var tableColumns: [String] { get }
 
     /// Validates `reader`'s record and appends its row to `upsert`; a bad value adds a problem
-    /// to `reader` instead (the caller then discards the row).
-    func map(_ reader: inout FieldReader, into upsert: BulkUpsert, warnings: inout [ImportProblem])
+    /// to `reader` instead (the caller then discards the row). A text id takes its key from `keys`.
+    func map(_ reader: inout FieldReader, into upsert: RowBuffer, keys: TextKeys, warnings: inout [ImportProblem])
 }
 
 extension RecordMapper {
     /// Appends the text of `column` as is, or NULL when empty or absent.
-    func appendOptionalText(_ column: String, from reader: FieldReader, into upsert: BulkUpsert) {
+    func appendOptionalText(_ column: String, from reader: FieldReader, into upsert: RowBuffer) {
         if let value = reader.bytes(column), !value.isEmpty {
             upsert.appendText(value)
         } else {
@@ -19,7 +19,7 @@ extension RecordMapper {
         }
     }
 
-    func appendOptional(_ value: Int64?, into upsert: BulkUpsert) {
+    func appendOptional(_ value: Int64?, into upsert: RowBuffer) {
         if let value { upsert.appendInteger(value) } else { upsert.appendNull() }
     }
 }
@@ -33,11 +33,11 @@ struct CustomerMapper: RecordMapper {
         tableColumns = RecordKind.customers.columns.filter { header[$0] != nil }
     }
 
-    func map(_ reader: inout FieldReader, into upsert: BulkUpsert, warnings: inout [ImportProblem]) {
+    func map(_ reader: inout FieldReader, into upsert: RowBuffer, keys: TextKeys, warnings: inout [ImportProblem]) {
         for column in tableColumns {
             switch column {
             case "id":
-                if let id = reader.identifier("id") { upsert.appendText(id) } else { upsert.appendNull() }
+                upsert.appendKey(reader.identifier("id"), keys: keys)
             case "created_at":
                 appendOptional(reader.timestamp("created_at", required: false)?.microsecondsSinceEpoch, into: upsert)
             case "birth_date":
@@ -69,8 +69,8 @@ struct OrderMapper: RecordMapper {
     let customers: CustomerDirectory
     let currency: Currency
 
-    func map(_ reader: inout FieldReader, into upsert: BulkUpsert, warnings: inout [ImportProblem]) {
-        if let id = reader.identifier("id") { upsert.appendText(id) } else { upsert.appendNull() }
+    func map(_ reader: inout FieldReader, into upsert: RowBuffer, keys: TextKeys, warnings: inout [ImportProblem]) {
+        upsert.appendKey(reader.identifier("id"), keys: keys)
         upsert.appendInteger(customers.resolve(&reader) ?? 0)
         upsert.appendInteger(reader.timestamp("ordered_at", required: true)?.microsecondsSinceEpoch ?? 0)
         appendOptionalText("product", from: reader, into: upsert)
@@ -114,8 +114,8 @@ struct InteractionMapper: RecordMapper {
         kindBytes = kinds.map { Array($0.utf8) }
     }
 
-    func map(_ reader: inout FieldReader, into upsert: BulkUpsert, warnings: inout [ImportProblem]) {
-        if let id = reader.identifier("id") { upsert.appendText(id) } else { upsert.appendNull() }
+    func map(_ reader: inout FieldReader, into upsert: RowBuffer, keys: TextKeys, warnings: inout [ImportProblem]) {
+        upsert.appendKey(reader.identifier("id"), keys: keys)
         upsert.appendInteger(customers.resolve(&reader) ?? 0)
         if let kind = reader.bytes("kind") {
             if kindBytes.contains(where: { $0.elementsEqual(kind) }) {

@@ -53,11 +53,15 @@ enum CustomerErasure {
             removedFields += db.changesCount
         }
         counts.removed.append(("customer_fields", removedFields))
+        // The anonymous id is text, so the row moves to a text key: a later import of the old
+        // numeric id then makes a new customer instead of updating the anonymous one.
+        let anonymousPK = try RowKeys.nextTextKey(db, "customers")
+        try RowKeys.moveCustomer(db, from: customerPK, to: anonymousPK)
         try db.execute(
             sql: """
-                UPDATE customers SET id = ?, name = NULL, email = NULL, phone = NULL, birth_date = NULL WHERE pk = ?
+                UPDATE customers SET text_id = ?, name = NULL, email = NULL, phone = NULL, birth_date = NULL WHERE pk = ?
                 """,
-            arguments: [anonymousID, customerPK])
+            arguments: [anonymousID, anonymousPK])
         counts.removed.append(("customers (personal attributes)", db.changesCount))
         return counts
     }
@@ -73,7 +77,7 @@ extension CRMDatabase {
         let clock = ContinuousClock()
         let start = clock.now
         return try write { db in
-            guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [id]) else {
+            guard let pk = try RowKeys.pk(db, id: id) else {
                 throw CRMError.notFound("no customer with id \"\(id)\"; nothing was deleted")
             }
             let counts = anonymize

@@ -108,7 +108,7 @@ extension CRMDatabase {
         let start = clock.now
         let work = { (db: Database) throws -> MergeSummary in
             func pk(_ id: String, _ role: String) throws -> Int64 {
-                guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [id]) else {
+                guard let pk = try RowKeys.pk(db, id: id) else {
                     throw CRMError.notFound("no customer with id \"\(id)\" (the \(role)); nothing was merged")
                 }
                 return pk
@@ -145,9 +145,9 @@ extension CRMDatabase {
                 db,
                 sql: """
                     SELECT m.duplicate_id, m.merged_at, m.run_id, m.summary FROM customer_merges m JOIN customers c ON c.pk = m.customer_pk
-                    WHERE c.id = ? ORDER BY m.merged_at
+                    WHERE c.pk = ? ORDER BY m.merged_at
                     """,
-                arguments: [customerID]
+                arguments: [try RowKeys.key(db, id: customerID)]
             ).map { CustomerMergeRecord(duplicate: $0[0], mergedAt: Timestamp(microsecondsSinceEpoch: $0[1]), runID: $0[2], summary: $0[3]) }
         }
     }

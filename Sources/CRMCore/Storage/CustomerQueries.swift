@@ -5,7 +5,8 @@ extension CRMDatabase {
     /// The customer with this id, or nil.
     public func customer(id: String) throws -> Customer? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customers WHERE id = ?", arguments: [id]) else {
+            guard let pk = try RowKeys.pk(db, id: id),
+                  let row = try Row.fetchOne(db, sql: "SELECT * FROM customers WHERE pk = ?", arguments: [pk]) else {
                 return nil
             }
             return Self.customer(from: row)
@@ -30,7 +31,7 @@ extension CRMDatabase {
     /// Orders and interactions of the customer with this id, summarised.
     public func activity(customerID: String) throws -> CustomerActivity? {
         try read { db in
-            guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [customerID])
+            guard let pk = try RowKeys.pk(db, id: customerID)
             else { return nil }
             let orders = try Row.fetchOne(
                 db,

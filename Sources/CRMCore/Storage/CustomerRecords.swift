@@ -23,7 +23,7 @@ extension CRMDatabase {
     /// A customer's orders, newest first (at most `limit`); nil for an unknown customer.
     public func orders(customerID: String, limit: Int? = nil) throws -> [OrderRecord]? {
         try read { db in
-            guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [customerID]) else { return nil }
+            guard let pk = try RowKeys.pk(db, id: customerID) else { return nil }
             return try Row.fetchAll(
                 db,
                 sql: """
@@ -42,7 +42,7 @@ extension CRMDatabase {
     /// A customer's interactions, newest first (at most `limit`); nil for an unknown customer.
     public func interactions(customerID: String, limit: Int? = nil) throws -> [InteractionRecord]? {
         try read { db in
-            guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [customerID]) else { return nil }
+            guard let pk = try RowKeys.pk(db, id: customerID) else { return nil }
             return try Row.fetchAll(
                 db,
                 sql: "SELECT id, kind, occurred_at FROM interactions WHERE customer_pk = ? ORDER BY occurred_at DESC, id DESC LIMIT ?",

@@ -5,7 +5,7 @@ enum FieldStore {
     /// Sets (or, with nil, removes) one customer's value; returns false for an unknown customer.
     @discardableResult
     static func set(_ db: Database, customerID: String, field: String, json: String?, runID: Int64?) throws -> Bool {
-        guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [customerID]) else {
+        guard let pk = try RowKeys.pk(db, id: customerID) else {
             return false
         }
         try set(db, customerPK: pk, field: field, json: json, runID: runID)
@@ -92,7 +92,7 @@ extension CRMDatabase {
     /// One customer's stored field values: field → JSON text. Nil for an unknown customer.
     public func fieldValues(customerID: String) throws -> [String: String]? {
         try read { db in
-            guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [customerID]) else {
+            guard let pk = try RowKeys.pk(db, id: customerID) else {
                 return nil
             }
             var values: [String: String] = [:]

@@ -32,12 +32,12 @@ extension CRMDatabase {
                 sql: """
                     SELECT t.id, c.id, t.action, t.title, t.body, t.owner, t.priority, t.due_date, t.status, t.created_at, t.done_at, t.note
                     FROM tasks t JOIN customers c ON c.pk = t.customer_pk
-                    WHERE (? = 0 OR t.status = 'open') AND (? IS NULL OR t.owner = ?) AND (? IS NULL OR c.id = ?) AND (? IS NULL OR t.action = ?)
+                    WHERE (? = 0 OR t.status = 'open') AND (? IS NULL OR t.owner = ?) AND (? IS NULL OR c.pk = ?) AND (? IS NULL OR t.action = ?)
                       AND (? IS NULL OR t.id = ?)
                     ORDER BY t.due_date IS NULL, t.due_date, t.id
                     """,
                 arguments: [
-                    filter.openOnly, filter.owner, filter.owner, filter.customerID, filter.customerID, filter.action, filter.action, id, id,
+                    filter.openOnly, filter.owner, filter.owner, try RowKeys.key(db, id: filter.customerID), try RowKeys.key(db, id: filter.customerID), filter.action, filter.action, id, id,
                 ]
             ).map(Self.task)
         }
@@ -64,8 +64,8 @@ extension CRMDatabase {
     public func tags(customerID: String) throws -> [String] {
         try read { db in
             try String.fetchAll(
-                db, sql: "SELECT t.tag FROM customer_tags t JOIN customers c ON c.pk = t.customer_pk WHERE c.id = ? ORDER BY t.tag",
-                arguments: [customerID])
+                db, sql: "SELECT t.tag FROM customer_tags t JOIN customers c ON c.pk = t.customer_pk WHERE c.pk = ? ORDER BY t.tag",
+                arguments: [try RowKeys.key(db, id: customerID)])
         }
     }
 
@@ -84,9 +84,9 @@ extension CRMDatabase {
                 db,
                 sql: """
                     SELECT \(OutboxStore.columns) FROM outbox o JOIN customers c ON c.pk = o.customer_pk
-                    WHERE (? IS NULL OR o.status = ?) AND (? IS NULL OR c.id = ?) ORDER BY o.id LIMIT ?
+                    WHERE (? IS NULL OR o.status = ?) AND (? IS NULL OR c.pk = ?) ORDER BY o.id LIMIT ?
                     """,
-                arguments: [status?.rawValue, status?.rawValue, customerID, customerID, limit ?? -1]
+                arguments: [status?.rawValue, status?.rawValue, try RowKeys.key(db, id: customerID), try RowKeys.key(db, id: customerID), limit ?? -1]
             ).map(OutboxStore.message)
         }
     }
@@ -117,7 +117,7 @@ extension CRMDatabase {
     @discardableResult
     public func setContact(customerID: String, channel: String, blockedReason: String?, at instant: Timestamp) throws -> Bool {
         try write { db in
-            guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [customerID]) else { return false }
+            guard let pk = try RowKeys.pk(db, id: customerID) else { return false }
             try OutboxStore.setBlock(db, customerPK: pk, channel: channel, reason: blockedReason, at: instant)
             return true
         }
@@ -132,7 +132,7 @@ extension CRMDatabase {
     func setContacts(_ changes: [(customerID: String, channel: String, reason: String?, at: Timestamp)]) throws {
         try write { db in
             for change in changes {
-                guard let pk = try Int64.fetchOne(db, sql: "SELECT pk FROM customers WHERE id = ?", arguments: [change.customerID]) else {
+                guard let pk = try RowKeys.pk(db, id: change.customerID) else {
                     throw CRMError.notFound("no customer with id \"\(change.customerID)\"")
                 }
                 try OutboxStore.setBlock(db, customerPK: pk, channel: change.channel, reason: change.reason, at: change.at)
@@ -147,9 +147,9 @@ extension CRMDatabase {
                 db,
                 sql: """
                     SELECT b.channel, b.reason, b.blocked_at FROM contact_blocks b JOIN customers c ON c.pk = b.customer_pk
-                    WHERE c.id = ? ORDER BY b.channel
+                    WHERE c.pk = ? ORDER BY b.channel
                     """,
-                arguments: [customerID]
+                arguments: [try RowKeys.key(db, id: customerID)]
             ).map { ($0[0], $0[1], Timestamp(microsecondsSinceEpoch: $0[2])) }
         }
     }

@@ -172,7 +172,7 @@ enum FollowUpStore {
 
     /// Sets a customer's tags to exactly `tags` (an import's `tags` column).
     static func replaceTags(_ db: Database, customerID: String, tags: [String]) throws {
-        guard let pk = try Int64.fetchOne(db.cachedStatement(sql: "SELECT pk FROM customers WHERE id = ?"), arguments: [customerID]) else { return }
+        guard let pk = try RowKeys.pk(db, id: customerID) else { return }
         let current = Set(try String.fetchAll(db.cachedStatement(sql: "SELECT tag FROM customer_tags WHERE customer_pk = ?"), arguments: [pk]))
         let now = Timestamp.now()
         for tag in current.subtracting(tags) { try self.tag(db, customerPK: pk, tag: tag, add: false, followUp: nil, at: now) }
@@ -202,6 +202,6 @@ enum FollowUpStore {
     }
 
     static func customerPK(_ db: Database, id: String) throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT pk FROM customers WHERE id = ?"), arguments: [id])
+        try RowKeys.pk(db, id: id)
     }
 }

@@ -168,9 +168,9 @@ extension CRMDatabase {
                     FROM memberships m JOIN customers c ON c.pk = m.customer_pk
                     JOIN segmentation_codes s ON s.code = m.segmentation_code JOIN segment_codes g ON g.code = m.segment_code
                     JOIN runs r ON r.id = m.since_run
-                    WHERE c.id = ? ORDER BY s.name
+                    WHERE c.pk = ? ORDER BY s.name
                     """,
-                arguments: [customerID]
+                arguments: [try RowKeys.key(db, id: customerID)]
             ).map { row in
                 Membership(
                     segmentation: row[0], customerID: customerID, segment: row[1], reason: nil,
@@ -190,9 +190,9 @@ extension CRMDatabase {
                     JOIN segmentation_codes s ON s.code = t.segmentation_code
                     LEFT JOIN segment_codes f ON f.code = t.from_code JOIN segment_codes g ON g.code = t.to_code
                     JOIN runs r ON r.id = t.run_id
-                    WHERE c.id = ? ORDER BY t.id
+                    WHERE c.pk = ? ORDER BY t.id
                     """,
-                arguments: [customerID]
+                arguments: [try RowKeys.key(db, id: customerID)]
             ).map { row in
                 Transition(
                     id: row[0], runID: row[1], segmentation: row[2], customerID: customerID, from: row[3], to: row[4],

@@ -59,7 +59,7 @@ struct ProfileQueries {
             self.categoryOfLabel = categoryOfLabel
             self.categories = categories
             limit = asOf.microsecondsSinceEpoch
-            expectedCustomers = try Int.fetchOne(db, sql: "SELECT max(pk) FROM customers") ?? 0
+            expectedCustomers = try Int.fetchOne(db, sql: "SELECT count(*) FROM customers") ?? 0
             statement = try RawStatement(
                 db,
                 sql: """

@@ -3,8 +3,9 @@ import GRDB
 /// The database schema, as a list of migrations applied in order and recorded by GRDB.
 ///
 /// Times are integer microseconds since 1970-01-01T00:00:00Z (UTC); money is integer minor
-/// units of the database currency (see `settings`). Customers, orders and interactions keep the
-/// user's own ids as text and an integer `pk` that joins them cheaply.
+/// units of the database currency (see `settings`). Customers, orders and interactions are keyed
+/// by the user's id when it is a number and keep other ids as text (`RowKeys`, migration v9-keys);
+/// the tables created by v1 below are rebuilt that way by v9-keys.
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -269,6 +270,11 @@ enum Schema {
                 CREATE INDEX customer_merges_by_customer ON customer_merges(customer_pk);
                 """)
         }
+        migrator.registerMigration("v9-keys: integer keys for customers, orders and interactions (issue 13)") { db in
+            // A numeric id is the row's key; other ids keep their text in `text_id` (RowKeys).
+            try RowKeys.migrate(db)
+        }
+        // After v9-keys, whose renumbering of customer_pk it relies on being done.
         migrator.registerMigration(Self.compactMemberships, migrate: compactMemberships)
         return migrator
     }

@@ -64,9 +64,9 @@ extension CRMDatabase {
                 db,
                 sql: """
                     SELECT s.score, s.value, s.explanation, s.as_of FROM scores s JOIN customers c ON c.pk = s.customer_pk
-                    WHERE c.id = ? ORDER BY s.score
+                    WHERE c.pk = ? ORDER BY s.score
                     """,
-                arguments: [customerID]
+                arguments: [try RowKeys.key(db, id: customerID)]
             ).map {
                 ScoreValue(score: $0[0], customerID: customerID, value: $0[1], explanation: $0[2], asOf: Timestamp(microsecondsSinceEpoch: $0[3]))
             }

@@ -1,0 +1,260 @@
+import Foundation
+
+/// Validated rows of one statement, with what reading them found: the unit an import's parser
+/// thread hands to its writer.
+final class RecordBatch: @unchecked Sendable {
+    let rows: RowBuffer
+    var problems: [ImportProblem] = []
+    var warnings: [ImportProblem] = []
+    var fieldWrites: [FieldWrite] = []
+    var tagWrites: [TagWrite] = []
+
+    init(width: Int, rows: Int) {
+        self.rows = RowBuffer(width: width, rows: rows)
+    }
+
+    var isEmpty: Bool { rows.rowCount == 0 && problems.isEmpty && warnings.isEmpty }
+
+    func clear() {
+        rows.removeAll()
+        problems.removeAll(keepingCapacity: true)
+        warnings.removeAll(keepingCapacity: true)
+        fieldWrites.removeAll(keepingCapacity: true)
+        tagWrites.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A bounded queue of batches from one parser thread to one writer, handed over in groups (one
+/// lock and wake-up per group, not per 100 rows), with the emptied batches going back for
+/// reuse. Bounded, so memory stays flat when the writer is the slower side.
+final class BatchQueue: @unchecked Sendable {
+    /// Batches handed over at once.
+    static let groupSize = 8
+    private let condition = NSCondition()
+    private let capacity: Int
+    private var full: [[RecordBatch]] = []
+    private var head = 0
+    private var free: [RecordBatch] = []
+    private var closed = false
+    private var cancelled = false
+    private var refusals = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Hands `group` to the writer, waiting while the queue is full. False when the writer
+    /// gave up (then the parser stops).
+    func push(_ group: [RecordBatch]) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while full.count - head >= capacity && !cancelled { condition.wait() }
+        if cancelled { return false }
+        full.append(group)
+        condition.broadcast()
+        return true
+    }
+
+    /// The next group of batches, waiting for one; nil once the parser closed the queue and
+    /// every group was taken, or after `cancel()`.
+    func pop() -> [RecordBatch]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == full.count && !closed && !cancelled { condition.wait() }
+        if cancelled || head == full.count { return nil }
+        let group = full[head]
+        head += 1
+        if head > 64 {
+            full.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        return group
+    }
+
+    /// The parser is done: no more batches.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The writer is done (or failed): the parser stops at its next batch.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Gives written batches back for the parser to refill.
+    func recycle(_ group: [RecordBatch]) {
+        for batch in group { batch.clear() }
+        condition.lock()
+        free += group
+        condition.unlock()
+    }
+
+    /// A batch to fill: a recycled one, or a new one.
+    func take(width: Int, rows: Int) -> RecordBatch {
+        condition.lock()
+        defer { condition.unlock() }
+        return free.popLast() ?? RecordBatch(width: width, rows: rows)
+    }
+
+    /// The writer's count of rows the database refused so far (duplicate ids), which count
+    /// towards the problems after which an all-or-nothing import stops reading.
+    func noteRefusals(_ count: Int) {
+        condition.lock()
+        refusals = count
+        condition.unlock()
+    }
+
+    var refusalCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return refusals
+    }
+}
+
+/// The parser side of an import: reads records from the mapped file, validates and maps them
+/// into batches of rows (`RecordMapper`), and hands each batch to the writer. Runs on its own
+/// thread; everything it touches is its own until it has closed the queue.
+final class RecordParser: @unchecked Sendable {
+    private let reader: CSVReader
+    private let path: String
+    private let kind: RecordKind
+    private let options: ImportOptions
+    private let positions: ColumnPositions
+    private let customFields: [CustomField]
+    private let fieldColumns: [CustomField]
+    private let mapper: any RecordMapper
+    private let keys: TextKeys
+    private let width: Int
+    private let rowsPerBatch: Int
+    private let runID: Int64
+
+    private(set) var recordsRead = 0
+    private(set) var stoppedEarly = false
+    private(set) var error: Error?
+    /// Problems this parser found (the writer adds the refused rows).
+    private var problemCount = 0
+
+    init(pass: ImportPass, mapper: any RecordMapper, keys: TextKeys, width: Int, rowsPerBatch: Int, runID: Int64) {
+        reader = pass.reader
+        path = pass.path
+        kind = pass.kind
+        options = pass.options
+        positions = pass.positions
+        customFields = pass.customFields
+        fieldColumns = pass.fieldColumns
+        self.mapper = mapper
+        self.keys = keys
+        self.width = width
+        self.rowsPerBatch = rowsPerBatch
+        self.runID = runID
+    }
+
+    /// Reads the whole file (or until an all-or-nothing import has enough problems) into `queue`.
+    func produce(into queue: BatchQueue) {
+        defer { queue.close() }
+        var group: [RecordBatch] = []
+        var batch = queue.take(width: width, rows: rowsPerBatch)
+        do {
+            while true {
+                if !options.skipInvalid && problemCount + queue.refusalCount >= options.maxProblems {
+                    stoppedEarly = hasMoreInput()
+                    break
+                }
+                let record: CSVRecord?
+                do {
+                    record = try reader.next()
+                } catch {
+                    report(ImportProblem(file: path, line: error.line, reason: error.reason), in: batch)
+                    if error.isFatal { break }
+                    recordsRead += 1
+                    continue
+                }
+                guard let record else { break }
+                recordsRead += 1
+                if let progress = options.progress, recordsRead % options.progressInterval == 0 { progress(recordsRead) }
+                var fields = FieldReader(file: path, record: record, positions: positions)
+                batch.rows.beginRow(line: record.line)
+                mapper.map(&fields, into: batch.rows, keys: keys, warnings: &batch.warnings)
+                let fieldWrites = customFieldWrites(&fields)
+                let tagWrite = kind == .customers ? Self.tags(&fields, clearEmpty: options.clearEmpty) : nil
+                if fields.problems.isEmpty {
+                    batch.fieldWrites += fieldWrites
+                    if let tagWrite { batch.tagWrites.append(tagWrite) }
+                    try batch.rows.endImportRow(runID: runID)
+                    if batch.rows.rowCount == rowsPerBatch {
+                        group.append(batch)
+                        if group.count == BatchQueue.groupSize {
+                            guard queue.push(group) else { return }
+                            group = []
+                        }
+                        batch = queue.take(width: width, rows: rowsPerBatch)
+                    }
+                } else {
+                    batch.rows.discardRow()
+                    for problem in fields.problems { report(problem, in: batch) }
+                }
+            }
+            if !batch.isEmpty { group.append(batch) }
+            if !group.isEmpty { _ = queue.push(group) }
+        } catch {
+            self.error = error
+        }
+    }
+
+    private func report(_ problem: ImportProblem, in batch: RecordBatch) {
+        problemCount += 1
+        batch.problems.append(problem)
+    }
+
+    private func hasMoreInput() -> Bool {
+        do {
+            return try reader.next() != nil
+        } catch {
+            return true
+        }
+    }
+
+    /// Checks the record's custom field cells; each bad one adds a problem to `fields`.
+    func customFieldWrites(_ fields: inout FieldReader) -> [(line: Int, customerID: String, field: String, json: String?)] {
+        guard !customFields.isEmpty, let id = fields.bytes("id") else { return [] }
+        let customerID = String(decoding: id, as: UTF8.self)
+        var writes: [(line: Int, customerID: String, field: String, json: String?)] = []
+        for field in fieldColumns {
+            guard let bytes = fields.bytes(field.name) else { continue }
+            // An empty cell leaves the stored value alone unless --clear-empty (a required field still needs one).
+            if bytes.isEmpty && !options.clearEmpty && !field.definition.required { continue }
+            switch field.check(String(decoding: bytes, as: UTF8.self)) {
+            case .success(let value): writes.append((fields.line, customerID, field.name, value?.json))
+            case .failure(let problem): fields.report(field.name, problem.reason)
+            }
+        }
+        return writes
+    }
+
+    /// The record's `tags` cell: tags separated by commas, each without surrounding spaces and
+    /// at most 64 characters; an empty cell leaves the tags alone (no tags with `--clear-empty`).
+    /// Nil without a `tags` column.
+    private static func tags(_ fields: inout FieldReader, clearEmpty: Bool) -> (line: Int, customerID: String, tags: [String])? {
+        guard let cell = fields.bytes("tags"), let id = fields.bytes("id"), !cell.isEmpty || clearEmpty else { return nil }
+        let text = String(decoding: cell, as: UTF8.self)
+        let tags = text.isEmpty ? [] : text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        for tag in tags {
+            if tag.isEmpty {
+                fields.report("tags", "\(ValueError.quoted(text)) has an empty tag; separate tags with single commas")
+            } else if tag.first == " " || tag.last == " " {
+                fields.report("tags", "tag \(ValueError.quoted(tag)) has leading or trailing spaces")
+            } else if tag.count > 64 {
+                fields.report("tags", "tag \(ValueError.quoted(String(tag.prefix(20)) + "…")) is longer than 64 characters")
+            }
+        }
+        return (fields.line, String(decoding: id, as: UTF8.self), Array(Set(tags)).sorted())
+    }
+
+}

@@ -1,0 +1,76 @@
+/// Rows waiting to be written: their values in order, texts copied into one byte arena, and the
+/// input line of each row. The one buffer of every bulk write (`BulkUpsert` for imports,
+/// `BatchedInsert` for segmentation runs and field values), bound by `MultiRowStatement`.
+///
+/// A buffer holds no pointer into anything else, so an import's parser thread fills one while
+/// the writer writes another.
+final class RowBuffer: @unchecked Sendable {
+    enum Value {
+        case null
+        case integer(Int64)
+        case text(start: Int, count: Int)
+    }
+
+    /// Values per row.
+    let width: Int
+    private(set) var values: [Value] = []
+    private(set) var arena: [UInt8] = []
+    /// The input line of each row (0 when rows do not come from a file).
+    private(set) var lines: [Int] = []
+    private var rowStart: (value: Int, arena: Int)?
+
+    init(width: Int, rows: Int = 100) {
+        self.width = width
+        values.reserveCapacity(rows * width)
+        arena.reserveCapacity(64 * 1024)
+        lines.reserveCapacity(rows)
+    }
+
+    /// Complete rows in the buffer.
+    var rowCount: Int { values.count / width }
+
+    /// Starts a row read from `line` of the input file.
+    func beginRow(line: Int = 0) {
+        rowStart = (values.count, arena.count)
+        lines.append(line)
+    }
+
+    func appendNull() { values.append(.null) }
+
+    func appendInteger(_ value: Int64) { values.append(.integer(value)) }
+
+    func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let start = arena.count
+        arena.append(contentsOf: bytes)
+        values.append(.text(start: start, count: bytes.count))
+    }
+
+    func appendText(_ string: String?) {
+        guard var string else { return appendNull() }
+        string.withUTF8 { appendText($0) }
+    }
+
+    /// Abandons the row being filled (its values failed validation).
+    func discardRow() {
+        guard let start = rowStart else { return }
+        values.removeSubrange(start.value...)
+        arena.removeSubrange(start.arena...)
+        lines.removeLast()
+        rowStart = nil
+    }
+
+    /// Ends the row begun last; its value count must be the width.
+    func endRow() throws {
+        rowStart = nil
+        guard values.count == lines.count * width else {
+            throw CRMError.internalInconsistency("a row has \(values.count - (lines.count - 1) * width) values, not \(width)")
+        }
+    }
+
+    func removeAll() {
+        values.removeAll(keepingCapacity: true)
+        arena.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
+        rowStart = nil
+    }
+}
