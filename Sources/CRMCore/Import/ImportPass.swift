@@ -81,7 +81,9 @@ struct ImportPass {
             }
             guard let record else { break }
             recordsRead += 1
-            if let progress = options.progress, recordsRead % options.progressInterval == 0 { progress(recordsRead) }
+            if let progress = options.progress, recordsRead % options.progressInterval == 0 {
+                progress.update(count: recordsRead, done: reader.bytesRead)
+            }
             var fields = FieldReader(file: path, record: record, positions: positions)
             upsert.beginRow(line: record.line)
             mapper.map(&fields, into: upsert, warnings: &warnings)

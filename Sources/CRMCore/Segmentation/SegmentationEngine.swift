@@ -7,6 +7,8 @@ import LuaBridge
 public struct SegmentationEngine {
     let database: CRMDatabase
     let catalog: PluginCatalog
+    /// Told how many customers each segmentation has classified (the CLI draws it on a terminal).
+    public var progress: ProgressReporter?
 
     /// Wraps `classify(c, p)` as `f(c)` so the hot call passes one reused table.
     static let wrapperSource = "return function(classify, p) return function(c) return classify(c, p) end end"
@@ -198,6 +200,7 @@ public struct SegmentationEngine {
                 explaining && declared[segment].map { Int16($0) != current[customer] } ?? false
             }
         }
+        progress?.begin(name, unit: "customers classified", total: profiles.count)
         try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: name, functionName: "classify").run(
             function: segmentation.classify, secondCall: secondCall,
             wrapperSource: secondCall == nil ? Self.wrapperSource : Self.explainingWrapperSource, luaTime: &luaTime
@@ -213,6 +216,7 @@ public struct SegmentationEngine {
                     message: "returned \"\(segment)\", which is not a declared segment (declared: \(segmentation.segments.joined(separator: ", ")))")
             }
             customers += 1
+            if customers % 1024 == 0 { progress?.update(count: customers, done: customers) }
             counts[index] += 1
             let previous = current[customer]
             matrix[Int(previous) + 1][index] += 1
