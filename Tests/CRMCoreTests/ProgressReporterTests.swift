@@ -37,6 +37,21 @@ struct ProgressReporterTests {
             label: "rfm", unit: "customers classified", count: 2, done: 2, total: 5, elapsed: .milliseconds(250)))
     }
 
+    @Test("advance adds up shares from several workers and restarts at begin")
+    func advances() {
+        let clock = ManualClock()
+        var seen: [Int] = []
+        let reporter = ProgressReporter(interval: .zero, now: { clock.now }) { seen.append($0.count) }
+        reporter.begin("rfm", unit: "customers classified", total: 4096)
+        reporter.advance(by: 1024)
+        reporter.advance(by: 1024)
+        reporter.advance(by: 1024)
+        #expect(seen == [1024, 2048, 3072])
+        reporter.begin("vip", unit: "customers classified", total: 4096)
+        reporter.advance(by: 1024)
+        #expect(seen.last == 1024)
+    }
+
     @Test("the line gives count, rate, share and time left from the part done so far")
     func text() {
         let update = ProgressReporter.Update(

@@ -99,6 +99,8 @@ public final class ProgressReporter: @unchecked Sendable {
     private var unit = ""
     private var total: Int?
     private var started = Duration.zero
+    /// What `advance` has added up since `begin`.
+    private var advanced = 0
     private var lastEmitted: Duration?
 
     /// A reporter that passes updates to `emit` at most once per `interval`, and not before
@@ -126,6 +128,17 @@ public final class ProgressReporter: @unchecked Sendable {
         self.total = total
         started = now()
         lastEmitted = nil
+        advanced = 0
+    }
+
+    /// `items` more are done (counted toward both the count and `done`), from any thread: for
+    /// work split across threads, each adding its own share.
+    public func advance(by items: Int) {
+        lock.lock()
+        advanced += items
+        let total = advanced
+        lock.unlock()
+        update(count: total, done: total)
     }
 
     /// `count` items are done, `done` of the total. Passes an update on when `interval` has
