@@ -60,6 +60,16 @@ struct Output {
 enum Progress {
     static let isTerminal = isatty(2) == 1
 
+    /// A reporter that redraws one line of standard error (at most every 250 ms, or every
+    /// `CRM_PROGRESS_INTERVAL_MS`), or nil when standard error is not a terminal.
+    static func reporter() -> ProgressReporter? {
+        guard isTerminal else { return nil }
+        let milliseconds = ProcessInfo.processInfo.environment["CRM_PROGRESS_INTERVAL_MS"].flatMap { Int64($0) }
+        return ProgressReporter(interval: .milliseconds(max(0, milliseconds ?? 250))) { update in
+            report(update.text)
+        }
+    }
+
     static func report(_ message: String) {
         guard isTerminal else { return }
         FileHandle.standardError.write(Data("\r\(message)\u{1B}[K".utf8))

@@ -60,6 +60,9 @@ struct NamesAndRangesTests {
         let generate = try crm.run("generate", "--customers", "-5", "--out", "data")
         #expect(generate.status == 64)
         #expect(generate.stderr.contains("--customers must be 0 or more, got -5"), "\(generate.stderr)")
+        let sideways = try crm.run("generate", "--customers", "5", "--order", "sideways", "--out", "data")
+        #expect(sideways.status == 64)
+        #expect(sideways.stderr.contains("'sideways'") && sideways.stderr.contains("'customer'") && sideways.stderr.contains("'chronological'"), "\(sideways.stderr)")
         let two = try crm.run("segment", "members", "rfm", "--limit", "2", "--format", "csv")
         #expect(two.stdout.split(separator: "\n").map { $0.prefix(2) } == ["cu", "1,", "2,"])
     }

@@ -18,15 +18,18 @@ struct GenerateFormatTests {
         return String(text.dropFirst(2).dropLast())
     }
 
-    @Test("days since 1970 round-trip through civil dates, across leap days and before the epoch")
-    func civilDateRoundTrip() {
-        #expect(CivilDate(daysSinceEpoch: 0) == CivilDate(year: 1970, month: 1, day: 1))
-        #expect(CivilDate(daysSinceEpoch: -1) == CivilDate(year: 1969, month: 12, day: 31))
-        #expect(CivilDate(year: 2000, month: 2, day: 29).daysSinceEpoch == 11_016)
-        #expect(CivilDate(year: 2025, month: 1, day: 1).daysSinceEpoch == 20_089)
-        for day in stride(from: Int64(-800_000), through: 2_900_000, by: 997) {
-            #expect(CivilDate(daysSinceEpoch: day).daysSinceEpoch == day)
+    @Test("days since 1970 round-trip through calendar dates, across leap days and before the epoch")
+    func civilDateRoundTrip() throws {
+        #expect(CalendarDate(daysSinceEpoch: 0) == CalendarDate(year: 1970, month: 1, day: 1))
+        #expect(CalendarDate(daysSinceEpoch: -1) == CalendarDate(year: 1969, month: 12, day: 31))
+        #expect(try #require(CalendarDate(year: 2000, month: 2, day: 29)).daysSinceEpoch == 11_016)
+        #expect(try #require(CalendarDate(year: 2025, month: 1, day: 1)).daysSinceEpoch == 20_089)
+        for day in stride(from: -800_000, through: 2_900_000, by: 997) {
+            #expect(CalendarDate(daysSinceEpoch: day).daysSinceEpoch == day)
         }
+        #expect(CivilCalendar.day(containingSecond: -1) == -1)
+        #expect(CivilCalendar.day(containingSecond: 86_399) == 0)
+        #expect(CivilCalendar.day(containingSecond: 86_400) == 1)
     }
 
     @Test("instants format as ISO-8601 UTC, and an offset shows local time for the same instant")

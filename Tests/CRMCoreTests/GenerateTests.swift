@@ -14,12 +14,14 @@ struct GeneratedDataSet: Sendable {
     let orders: [[String]]
     let interactions: [[String]]
 
-    init(customers count: Int, seed: UInt64 = 42) throws {
+    init(customers count: Int, seed: UInt64 = 42, order: RowOrder = .customer) throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("crm-generate-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        options = GeneratorOptions(customers: count, seed: seed)
+        options = GeneratorOptions(customers: count, seed: seed, order: order)
         counts = try SyntheticDataSet.write(options: options, to: directory)
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(left == ["customers.csv", "interactions.csv", "orders.csv"], "no temporary files are left behind")
         var files: [String: Data] = [:]
         var headers: [String: String] = [:]
         var rows: [String: [[String]]] = [:]
@@ -137,6 +139,52 @@ struct GenerateTests {
             let prefix = try #require(small.files[name])
             #expect(large.files[name]?.prefix(prefix.count) == prefix, "\(name)")
         }
+    }
+
+    @Test("the chronological layout has the same rows as the customer layout, in time order across customers")
+    func chronologicalSameRows() throws {
+        let grouped = try GeneratedDataSet(customers: 400, seed: 5)
+        let chronological = try GeneratedDataSet(customers: 400, seed: 5, order: .chronological)
+        #expect(chronological.counts == grouped.counts)
+        #expect(chronological.files["customers.csv"] == grouped.files["customers.csv"])
+        #expect(chronological.headers == grouped.headers)
+        for (rows, other, column) in [
+            (chronological.orders, grouped.orders, 2), (chronological.interactions, grouped.interactions, 3),
+        ] {
+            #expect(rows.count > 400)
+            #expect(rows.map { $0.joined(separator: ",") }.sorted() == other.map { $0.joined(separator: ",") }.sorted())
+            // Sorted by instant (offsets converted), ties by id; customers interleave.
+            let keys = rows.map { (GeneratedDataSet.instant($0[column]) ?? .min, Int($0[0]) ?? 0) }
+            #expect(keys.allSatisfy { $0.0 != .min })
+            #expect(zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 })
+            let switches = zip(rows, rows.dropFirst()).filter { $0[1] != $1[1] }.count
+            #expect(switches > rows.count / 2, "customers are interleaved, not grouped")
+        }
+        // The grouped layout is not in time order, so the test above is not vacuous.
+        let groupedTimes = grouped.orders.map { GeneratedDataSet.instant($0[2]) ?? .min }
+        #expect(!zip(groupedTimes, groupedTimes.dropFirst()).allSatisfy { $0 <= $1 })
+    }
+
+    @Test("rows are sorted within a time bucket and buckets follow each other; instants out of range go to the ends")
+    func timeBucketsSort() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crm-buckets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("out.csv").path
+        let day = CivilCalendar.secondsPerDay
+        var buckets = try TimeBuckets(outputPath: output, header: "id,at", directory: directory.path, first: 0, last: 400 * day)
+        let rows: [(Int64, Int64)] = [(300 * day, 1), (5, 2), (-7 * day, 3), (5, 1), (900 * day, 4), (31 * day, 9), (29 * day, 8)]
+        for (seconds, id) in rows {
+            try buckets.row(at: seconds, id: id) { row in
+                row.integer(id)
+                row.comma()
+                row.integer(seconds)
+            }
+        }
+        try buckets.finish()
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text == "id,at\n3,\(-7 * day)\n1,5\n2,5\n8,\(29 * day)\n9,\(31 * day)\n1,\(300 * day)\n4,\(900 * day)\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["out.csv"])
     }
 
     @Test("files start with exactly the import headers")

@@ -17,8 +17,8 @@ struct CSVRowWriter {
     private static let newline = UInt8(ascii: "\n")
     private static let zero = UInt8(ascii: "0")
 
-    /// Creates (or truncates) the file at `path` and writes `header` as its first row.
-    init(path: String, header: String, bufferSize: Int = 1 << 20) throws(SyntheticDataError) {
+    /// Creates (or truncates) the file at `path` and writes `header`, if any, as its first row.
+    init(path: String, header: String?, bufferSize: Int = 1 << 20) throws(SyntheticDataError) {
         self.path = path
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
             let reason =
@@ -35,8 +35,10 @@ struct CSVRowWriter {
         buffer = []
         // Rows are short; the slack lets a row finish before the buffer is flushed.
         buffer.reserveCapacity(bufferSize + 64 * 1024)
-        buffer.append(contentsOf: Array(header.utf8))
-        buffer.append(Self.newline)
+        if let header {
+            buffer.append(contentsOf: Array(header.utf8))
+            buffer.append(Self.newline)
+        }
     }
 
     /// A text field as CSV bytes: RFC 4180-quoted when it holds a comma, quote, CR or LF.
@@ -54,6 +56,10 @@ struct CSVRowWriter {
     }
 
     mutating func bytes(_ field: [UInt8]) {
+        buffer.append(contentsOf: field)
+    }
+
+    mutating func bytes(_ field: ArraySlice<UInt8>) {
         buffer.append(contentsOf: field)
     }
 
@@ -105,20 +111,20 @@ struct CSVRowWriter {
 
     /// A calendar date `YYYY-MM-DD` for a day count since 1970-01-01 (years 0000–9999).
     mutating func date(daysSinceEpoch: Int64) {
-        let date = CivilDate(daysSinceEpoch: daysSinceEpoch)
-        digits(date.year, count: 4)
+        let date = CivilCalendar.date(days: Int(daysSinceEpoch))
+        digits(Int64(date.year), count: 4)
         buffer.append(UInt8(ascii: "-"))
-        digits(date.month, count: 2)
+        digits(Int64(date.month), count: 2)
         buffer.append(UInt8(ascii: "-"))
-        digits(date.day, count: 2)
+        digits(Int64(date.day), count: 2)
     }
 
     /// An ISO-8601 instant, `2024-12-30T10:00:00Z`, or with the local time and offset for a
     /// non-zero `offsetMinutes` (`2024-12-30T18:00:00+08:00` is the same instant).
     mutating func timestamp(secondsSinceEpoch seconds: Int64, offsetMinutes: Int64 = 0) {
         let local = seconds + offsetMinutes * 60
-        let day = CivilDate.day(containing: local)
-        let secondOfDay = local - day * CivilDate.secondsPerDay
+        let day = CivilCalendar.day(containingSecond: local)
+        let secondOfDay = local - day * CivilCalendar.secondsPerDay
         date(daysSinceEpoch: day)
         buffer.append(UInt8(ascii: "T"))
         digits(secondOfDay / 3600, count: 2)

@@ -13,8 +13,8 @@ struct CustomerTimeline {
     private(set) var interactionTimes: [Int64] = []
 
     mutating func plan(_ behaviour: BuyerBehaviour, asOf: Int64, random: inout SeededRandom) {
-        let secondsPerDay = CivilDate.secondsPerDay
-        let asOfDay = CivilDate.day(containing: asOf)
+        let secondsPerDay = CivilCalendar.secondsPerDay
+        let asOfDay = CivilCalendar.day(containingSecond: asOf)
         orderTimes.removeAll(keepingCapacity: true)
         interactionTimes.removeAll(keepingCapacity: true)
 
@@ -37,7 +37,7 @@ struct CustomerTimeline {
                 // Shops take orders from 06:00 to midnight; the last day is before as-of's day.
                 orderTimes.append(day * secondsPerDay + 6 * 3600 + Int64(random.below(18 * 3600)))
             }
-            let createdDay = CivilDate.day(containing: orderTimes[0]) - Int64(random.int(in: 1...150))
+            let createdDay = CivilCalendar.day(containingSecond: orderTimes[0]) - Int64(random.int(in: 1...150))
             createdAt = createdDay * secondsPerDay + Int64(random.below(Int(secondsPerDay)))
         }
 

@@ -1,3 +1,13 @@
+/// How the rows of `orders.csv` and `interactions.csv` are ordered.
+public enum RowOrder: String, CaseIterable, Sendable {
+    /// Grouped by customer (ids ascending), each customer's rows in time order: the default, and
+    /// the fastest to write.
+    case customer
+    /// In time order across customers (ties by row id), as shops and CRMs export them: the same
+    /// rows with the same ids as `customer`, customers interleaved.
+    case chronological
+}
+
 /// What `SyntheticDataSet.write` generates: how many customers, from which seed, as of when.
 ///
 /// ```swift
@@ -12,6 +22,9 @@ public struct GeneratorOptions: Sendable, Equatable {
     /// The data's "now" in microseconds since 1970-01-01T00:00:00Z: no customer, order or
     /// interaction is later, and ten years of history lie before it.
     public var asOf: Int64
+    /// The order of the rows in the orders and interactions files; `customers.csv` is always in
+    /// id order.
+    public var order: RowOrder
 
     /// 2025-01-01T00:00:00Z.
     public static let defaultAsOf: Int64 = 1_735_689_600_000_000
@@ -22,10 +35,11 @@ public struct GeneratorOptions: Sendable, Equatable {
     /// The latest supported as-of, 9000-01-01T00:00:00Z, keeps every year four digits long.
     public static let latestAsOf: Int64 = 221_845_392_000_000_000
 
-    public init(customers: Int, seed: UInt64 = 1, asOf: Int64 = GeneratorOptions.defaultAsOf) {
+    public init(customers: Int, seed: UInt64 = 1, asOf: Int64 = GeneratorOptions.defaultAsOf, order: RowOrder = .customer) {
         self.customers = customers
         self.seed = seed
         self.asOf = asOf
+        self.order = order
     }
 
     /// The as-of instant in whole seconds (the generator's resolution).

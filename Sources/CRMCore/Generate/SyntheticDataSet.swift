@@ -10,9 +10,11 @@ import Foundation
 /// // counts.orders ≈ 10.2M, counts.interactions ≈ 4.9M, about 1.1 GB of CSV
 /// ```
 ///
-/// Files are streamed customer by customer in bounded memory; rows are grouped by customer and
-/// ascending in time within a customer. Ids are `1...N` for customers and sequential for
-/// orders and interactions. Most timestamps end in `Z`; about 2% carry a `+08:00` or `-05:00`
+/// Files are streamed customer by customer in bounded memory. With `RowOrder.customer` rows are
+/// grouped by customer and ascending in time within a customer; with `.chronological` the same
+/// rows (same ids) are in time order across customers, sorted through `TimeBuckets` (temporary
+/// files in a hidden folder inside `directory`, one bucket in memory at a time). Ids are `1...N`
+/// for customers and sequential in customer order for orders and interactions. Most timestamps end in `Z`; about 2% carry a `+08:00` or `-05:00`
 /// offset with the local time adjusted, so the instant is the same.
 public enum SyntheticDataSet {
     public static let customersFileName = "customers.csv"
@@ -35,16 +37,41 @@ public enum SyntheticDataSet {
         } catch {
             throw .cannotCreateDirectory(path: directory.path, reason: reason(for: error, at: directory.path))
         }
-        var customers = try CSVRowWriter(
-            path: directory.appendingPathComponent(customersFileName).path, header: customersHeader)
-        var orders = try CSVRowWriter(path: directory.appendingPathComponent(ordersFileName).path, header: ordersHeader)
-        var interactions = try CSVRowWriter(
-            path: directory.appendingPathComponent(interactionsFileName).path, header: interactionsHeader)
-
         let catalog = ProductCatalog.standard
         let demographics = Demographics.standard
         let asOf = options.asOfSeconds
-        let asOfDay = CivilDate.day(containing: asOf)
+        let asOfDay = CivilCalendar.day(containingSecond: asOf)
+
+        var customers = try CSVRowWriter(
+            path: directory.appendingPathComponent(customersFileName).path, header: customersHeader)
+        let ordersPath = directory.appendingPathComponent(ordersFileName).path
+        let interactionsPath = directory.appendingPathComponent(interactionsFileName).path
+        var orders: RowSink
+        var interactions: RowSink
+        var scratch: URL?
+        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+        switch options.order {
+        case .customer:
+            orders = RowSink(direct: try CSVRowWriter(path: ordersPath, header: ordersHeader))
+            interactions = RowSink(direct: try CSVRowWriter(path: interactionsPath, header: interactionsHeader))
+        case .chronological:
+            let folder = directory.appendingPathComponent(".crm-generate-\(UUID().uuidString)")
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw .cannotCreateDirectory(path: folder.path, reason: reason(for: error, at: folder.path))
+            }
+            scratch = folder
+            // Sign-ups reach back about 150 days before the history's first order.
+            let first = (asOfDay - CustomerTimeline.historyDays - 200) * CivilCalendar.secondsPerDay
+            orders = RowSink(
+                buckets: try TimeBuckets(
+                    outputPath: ordersPath, header: ordersHeader, directory: folder.path, first: first, last: asOf))
+            interactions = RowSink(
+                buckets: try TimeBuckets(
+                    outputPath: interactionsPath, header: interactionsHeader, directory: folder.path, first: first,
+                    last: asOf))
+        }
         var timeline = CustomerTimeline()
         var counts = GeneratedCounts(customers: 0, orders: 0, interactions: 0)
 
@@ -67,35 +94,39 @@ public enum SyntheticDataSet {
                 let category = catalog.categories[purchase.category]
                 let product = category.products[purchase.tier]
                 counts.orders += 1
-                orders.integer(Int64(counts.orders))
-                orders.comma()
-                orders.integer(id)
-                orders.comma()
-                writeInstant(orderedAt, random: &random, to: &orders)
-                orders.comma()
-                orders.bytes(product.name)
-                orders.comma()
-                orders.bytes(category.name)
-                orders.comma()
-                orders.integer(purchase.quantity)
-                orders.comma()
-                orders.decimal(minorUnits: product.unitPrice, scale: GeneratorOptions.minorUnitScale)
-                orders.comma()
-                orders.decimal(
-                    minorUnits: product.unitPrice * purchase.quantity, scale: GeneratorOptions.minorUnitScale)
-                try orders.endRow()
+                let orderID = Int64(counts.orders)
+                try orders.row(at: orderedAt, id: orderID) { row in
+                    row.integer(orderID)
+                    row.comma()
+                    row.integer(id)
+                    row.comma()
+                    writeInstant(orderedAt, random: &random, to: &row)
+                    row.comma()
+                    row.bytes(product.name)
+                    row.comma()
+                    row.bytes(category.name)
+                    row.comma()
+                    row.integer(purchase.quantity)
+                    row.comma()
+                    row.decimal(minorUnits: product.unitPrice, scale: GeneratorOptions.minorUnitScale)
+                    row.comma()
+                    row.decimal(
+                        minorUnits: product.unitPrice * purchase.quantity, scale: GeneratorOptions.minorUnitScale)
+                }
             }
 
             for occurredAt in timeline.interactionTimes {
                 counts.interactions += 1
-                interactions.integer(Int64(counts.interactions))
-                interactions.comma()
-                interactions.integer(id)
-                interactions.comma()
-                interactions.bytes(BuyerBehaviour.interactionKinds[BuyerBehaviour.nextInteractionKind(random: &random)])
-                interactions.comma()
-                writeInstant(occurredAt, random: &random, to: &interactions)
-                try interactions.endRow()
+                let interactionID = Int64(counts.interactions)
+                try interactions.row(at: occurredAt, id: interactionID) { row in
+                    row.integer(interactionID)
+                    row.comma()
+                    row.integer(id)
+                    row.comma()
+                    row.bytes(BuyerBehaviour.interactionKinds[BuyerBehaviour.nextInteractionKind(random: &random)])
+                    row.comma()
+                    writeInstant(occurredAt, random: &random, to: &row)
+                }
             }
         }
 

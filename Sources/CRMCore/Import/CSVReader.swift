@@ -25,6 +25,8 @@ public final class CSVReader {
 
     private let file: MappedFile
     private var position = 0
+    /// Bytes of the file consumed so far (the header and every record returned), for progress.
+    var bytesRead: Int { position }
     /// Physical line (1-based) of `position`.
     private var line = 1
     private var expectedFields = 0

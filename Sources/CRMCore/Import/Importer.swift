@@ -12,9 +12,10 @@ public struct ImportOptions: Sendable {
     public var rejectsPath: String?
     /// How many problems an all-or-nothing import lists before it stops looking.
     public var maxProblems = 20
-    /// Called every `progressInterval` records with the number read so far.
-    public var progress: (@Sendable (Int) -> Void)?
-    public var progressInterval = 250_000
+    /// Told every `progressInterval` records how many were read and how many bytes of the file
+    /// (the caller `begin`s it with the file size).
+    public var progress: ProgressReporter?
+    public var progressInterval = 1024
     /// The name messages and the run log use instead of the path (e.g. `stdin` for a copy of
     /// standard input).
     public var displayName: String?

@@ -178,7 +178,9 @@ final class RecordParser: @unchecked Sendable {
                 }
                 guard let record else { break }
                 recordsRead += 1
-                if let progress = options.progress, recordsRead % options.progressInterval == 0 { progress(recordsRead) }
+                if let progress = options.progress, recordsRead % options.progressInterval == 0 {
+                    progress.update(count: recordsRead, done: reader.bytesRead)
+                }
                 var fields = FieldReader(file: path, record: record, positions: positions)
                 batch.rows.beginRow(line: record.line)
                 mapper.map(&fields, into: batch.rows, keys: keys, warnings: &batch.warnings)

@@ -41,6 +41,14 @@ enum CivilCalendar {
         return (year, month, day)
     }
 
+    static let secondsPerDay: Int64 = 86_400
+
+    /// The day number that contains the instant `seconds` after the epoch (floor division, so
+    /// instants before 1970 land on the right day).
+    static func day(containingSecond seconds: Int64) -> Int64 {
+        floorDivide(seconds, secondsPerDay)
+    }
+
     /// Floor division, so instants before 1970 fall on the right day.
     static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
         let quotient = value / divisor

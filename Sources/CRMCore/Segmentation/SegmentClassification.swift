@@ -42,7 +42,8 @@ struct SegmentClassification {
         """
 
     static func classify(
-        _ segmentation: SegmentationDefinition, of plugin: LoadedPlugin, profiles: ProfileTable, inputs: PopulationInputs, states: States
+        _ segmentation: SegmentationDefinition, of plugin: LoadedPlugin, profiles: ProfileTable, inputs: PopulationInputs, states: States,
+        progress: ProgressReporter? = nil
     ) throws(SegmentationError) -> SegmentClassification {
         let ranges = split(profiles.count, states: states)
         // The states: the plugin's own, then its twins (loaded once, kept with the plugin).
@@ -57,7 +58,8 @@ struct SegmentClassification {
         let parts = ranges.map { _ in Part() }
         inParallel(ranges.count) { index in
             parts[index].classify(
-                segmentation.name, declared: segmentation.segments, of: plugins[index], profiles: profiles, inputs: inputs, rows: ranges[index])
+                segmentation.name, declared: segmentation.segments, of: plugins[index], profiles: profiles, inputs: inputs, rows: ranges[index],
+                progress: progress)
         }
         var codes: [Int16] = []
         codes.reserveCapacity(profiles.count)
@@ -86,7 +88,7 @@ struct SegmentClassification {
 
         func classify(
             _ name: String, declared segments: [String], of plugin: LoadedPlugin, profiles: ProfileTable, inputs: PopulationInputs,
-            rows: Range<Int>
+            rows: Range<Int>, progress: ProgressReporter?
         ) {
             guard let segmentation = plugin.definition.segmentations.first(where: { $0.name == name }) else {
                 error = SegmentationError(segmentation: name, file: plugin.file, function: nil, customerID: nil, message: "segmentation missing")
@@ -109,6 +111,7 @@ struct SegmentClassification {
                             message: "returned \"\(segment)\", which is not a declared segment (declared: \(segments.joined(separator: ", ")))")
                     }
                     codes.append(code)
+                    if codes.count % 1024 == 0 { progress?.advance(by: 1024) }
                 }
             } catch {
                 self.error = error

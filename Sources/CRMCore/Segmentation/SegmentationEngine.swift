@@ -7,6 +7,8 @@ import LuaBridge
 public struct SegmentationEngine {
     let database: CRMDatabase
     let catalog: PluginCatalog
+    /// Told how many customers each segmentation has classified (the CLI draws it on a terminal).
+    public var progress: ProgressReporter?
 
     /// How many Lua states classify at once, each on its own range of customers (one per core,
     /// at most two, by default; results are identical to one state).
@@ -109,8 +111,9 @@ public struct SegmentationEngine {
         statistics: PopulationStatistics, dryRun: Bool, rewind: Bool, start: ContinuousClock.Instant
     ) throws -> SegmentationOutcome {
         let inputs = try PopulationInputs(needs: segmentation, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
+        self.progress?.begin(segmentation.name, unit: "customers classified", total: profiles.count)
         let classified = try SegmentClassification.classify(
-            segmentation, of: plugin, profiles: profiles, inputs: inputs, states: classificationStates)
+            segmentation, of: plugin, profiles: profiles, inputs: inputs, states: classificationStates, progress: self.progress)
         // The current memberships are read in the transaction that writes the changes, so two
         // racing runs never write a change from a stale segment.
         let compared: ComparedRun

@@ -39,6 +39,10 @@ struct ImportCommand: ParsableCommand {
             problems are listed with file, line and column. --skip-invalid imports the good
             records and writes the bad ones, with the reason, to a rejects file.
 
+            When standard error is a terminal, a long import shows its progress there (rows,
+            rows/s, share of the file read, time left), redrawn a few times a second and cleared
+            at the end; nothing is drawn when standard error is a file or a pipe.
+
             Examples:
               crm import customers customers.csv
               crm import orders orders.csv --skip-invalid --rejects bad-orders.csv
@@ -89,7 +93,6 @@ struct ImportCommand: ParsableCommand {
         options.clearEmpty = clearEmpty
         options.rejectsPath = rejects
         options.maxProblems = maxProblems
-        options.progress = { count in Progress.report("\(file): \(count) records read") }
         // Customer files may carry the custom fields that plugins declare; interaction files
         // the interaction kinds they declare.
         let catalog = kind == .orders ? nil : try global.loadPlugins(required: false)
@@ -99,8 +102,19 @@ struct ImportCommand: ParsableCommand {
         let input = file == "-" ? try StandardInputCopy() : nil
         defer { input?.remove() }
         if input != nil { options.displayName = "stdin" }
-        let summary = try Importer(database: database).importFile(
-            kind, path: input?.path ?? file, options: options, customFields: fields)
+        let path = input?.path ?? file
+        if let reporter = Progress.reporter() {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+            reporter.begin(options.displayName ?? file, unit: "rows", total: size)
+            options.progress = reporter
+        }
+        let summary: ImportSummary
+        do {
+            summary = try Importer(database: database).importFile(kind, path: path, options: options, customFields: fields)
+        } catch {
+            Progress.clear()
+            throw error
+        }
         Progress.clear()
         for warning in summary.warnings { Progress.warn("warning: \(warning)") }
         if summary.warningCount > summary.warnings.count {

@@ -54,7 +54,8 @@ struct SegmentCommand: ParsableCommand {
                 messages), in one more transaction; an action that fails for a customer is
                 reported and retried by the next run. The exit status is 1 if anything failed,
                 and, when no names are given, also if a plugin could not be loaded (the others
-                still run).
+                still run). When standard error is a terminal, each segmentation shows the
+                customers classified so far there (never when it is a file or a pipe).
 
                 A customer created after the as-of instant is not in that run's population. An
                 as-of earlier than a segmentation's latest run is refused: --dry-run shows that
@@ -75,11 +76,14 @@ struct SegmentCommand: ParsableCommand {
             let database = try global.openDatabase()
             let instant = try parseAsOf(asOf)
             let catalog = try global.loadPlugins()
-            let engine = SegmentationEngine(database: database, catalog: catalog)
+            var engine = SegmentationEngine(database: database, catalog: catalog)
+            engine.progress = Progress.reporter()
             // Running "everything" while a plugin could not load is not everything.
             var failed = names.isEmpty && !catalog.failures.isEmpty
             var followUps: FollowUpSummary?
+            defer { Progress.clear() }
             let results = try engine.run(names, asOf: instant, dryRun: dryRun, rewind: rewind) { progress in
+                Progress.clear()
                 switch progress {
                 case .followUps(let summary):
                     followUps = summary
@@ -89,6 +93,7 @@ struct SegmentCommand: ParsableCommand {
                     if !reportFields([result]) { failed = true }
                 }
             }
+            Progress.clear()
             for result in results {
                 switch result {
                 case .failure(let error):
