@@ -22,11 +22,7 @@ public struct Run: Sendable, Equatable, Codable {
 public struct RunKind: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
+    // Codable as its text: the standard library's default for a String raw value.
     public var description: String { rawValue }
 
     public static let `import` = RunKind(rawValue: "import")
@@ -47,11 +43,7 @@ public struct RunKind: RawRepresentable, Hashable, Sendable, Codable, CustomStri
 public struct RunOutcome: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
+    // Codable as its text: the standard library's default for a String raw value.
     public var description: String { rawValue }
 
     public static let running = RunOutcome(rawValue: "running")
