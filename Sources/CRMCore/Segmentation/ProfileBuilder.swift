@@ -4,11 +4,11 @@
 /// the N-day window when its local date is fewer than N days before as-of's local date, the
 /// same way `recency_days` counts (an order on as-of's date is 0 days old).
 struct ProfileBuilder {
-    let asOf: Timestamp
-    let currencyScale: Int
-    let shape: ProfileShape
-    let timeZone: BusinessTimeZone
-    private let dayCounter: DayCounter
+    /// The table without customers: as-of, currency scale, shape, zone and its day counter;
+    /// `build` fills a copy.
+    private let empty: ProfileTable
+    /// The columns the table holds (the empty table's, kept at hand for the per-row loops).
+    private let shape: ProfileShape
     /// Local day number of as-of.
     private let asOfDay: Int
     /// Per interaction kind index: the kind-window columns it counts in, with their days.
@@ -17,19 +17,16 @@ struct ProfileBuilder {
     private static let microsecondsPerDay = 86_400_000_000.0
 
     init(asOf: Timestamp, currencyScale: Int, shape: ProfileShape, timeZone: BusinessTimeZone) {
-        self.asOf = asOf
-        self.currencyScale = currencyScale
+        empty = ProfileTable(asOf: asOf, currencyScale: currencyScale, shape: shape, timeZone: timeZone)
         self.shape = shape
-        self.timeZone = timeZone
-        dayCounter = timeZone.dayCounter()
-        asOfDay = dayCounter.day(of: asOf)
+        asOfDay = empty.asOfDate.daysSinceEpoch
         var columns = [[(column: Int, days: Int)]](repeating: [], count: shape.interactionKinds.count)
         for (column, window) in shape.kindWindows.enumerated() { columns[window.kind].append((column, window.days)) }
         kindColumns = columns
     }
 
     func build(from source: ProfileQueries) throws -> ProfileTable {
-        var table = ProfileTable(asOf: asOf, currencyScale: currencyScale, shape: shape, timeZone: timeZone)
+        var table = empty
         let scan = try source.activity(kinds: shape.interactionKinds)
         table.reserveCapacity(scan.expectedCustomers)
         var scratch = Scratch(categories: scan.categories, shape: shape)
@@ -50,7 +47,7 @@ struct ProfileBuilder {
     /// examples start from before their own fields are applied.
     static func blank(shape: ProfileShape) -> ProfileTable {
         let builder = ProfileBuilder(asOf: Timestamp(microsecondsSinceEpoch: 0), currencyScale: 2, shape: shape, timeZone: .utc)
-        var table = ProfileTable(asOf: builder.asOf, currencyScale: 2, shape: shape, timeZone: .utc)
+        var table = builder.empty
         let customer = ProfileQueries.CustomerRow(
             pk: 0, id: "example", city: nil, industry: nil, companySize: nil, gender: nil, occupation: nil, birthDate: nil,
             createdAt: nil)
@@ -61,7 +58,7 @@ struct ProfileBuilder {
 
     /// Calendar days from `instant`'s local date to as-of's.
     private func age(_ instant: Int64) -> Int {
-        asOfDay - dayCounter.day(ofMicroseconds: instant)
+        asOfDay - empty.dayCounter.day(ofMicroseconds: instant)
     }
 
     private func count(_ occurredAt: Int64, kind: Int, into scratch: inout Scratch) {
