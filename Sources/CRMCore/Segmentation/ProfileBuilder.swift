@@ -4,11 +4,13 @@
 /// the N-day window when its local date is fewer than N days before as-of's local date, the
 /// same way `recency_days` counts (an order on as-of's date is 0 days old).
 struct ProfileBuilder {
-    /// The table without customers: as-of, currency scale, shape, zone and its day counter;
-    /// `build` fills a copy.
-    private let empty: ProfileTable
-    /// The columns the table holds (the empty table's, kept at hand for the per-row loops).
-    private let shape: ProfileShape
+    let asOf: Timestamp
+    let currencyScale: Int
+    let shape: ProfileShape
+    let timeZone: BusinessTimeZone
+    /// Its own copy, not the table's: reading it through an empty `ProfileTable` held here made
+    /// the profile build about 15% slower at M (measured, 2026-12-04).
+    private let dayCounter: DayCounter
     /// Local day number of as-of.
     private let asOfDay: Int
     /// Per interaction kind index: the kind-window columns it counts in, with their days.
@@ -17,16 +19,19 @@ struct ProfileBuilder {
     private static let microsecondsPerDay = 86_400_000_000.0
 
     init(asOf: Timestamp, currencyScale: Int, shape: ProfileShape, timeZone: BusinessTimeZone) {
-        empty = ProfileTable(asOf: asOf, currencyScale: currencyScale, shape: shape, timeZone: timeZone)
+        self.asOf = asOf
+        self.currencyScale = currencyScale
         self.shape = shape
-        asOfDay = empty.asOfDate.daysSinceEpoch
+        self.timeZone = timeZone
+        dayCounter = timeZone.dayCounter()
+        asOfDay = dayCounter.day(of: asOf)
         var columns = [[(column: Int, days: Int)]](repeating: [], count: shape.interactionKinds.count)
         for (column, window) in shape.kindWindows.enumerated() { columns[window.kind].append((column, window.days)) }
         kindColumns = columns
     }
 
     func build(from source: ProfileQueries) throws -> ProfileTable {
-        var table = empty
+        var table = ProfileTable(asOf: asOf, currencyScale: currencyScale, shape: shape, timeZone: timeZone)
         let scan = try source.activity(kinds: shape.interactionKinds)
         table.reserveCapacity(scan.expectedCustomers)
         var scratch = Scratch(categories: scan.categories, shape: shape)
@@ -47,7 +52,7 @@ struct ProfileBuilder {
     /// examples start from before their own fields are applied.
     static func blank(shape: ProfileShape) -> ProfileTable {
         let builder = ProfileBuilder(asOf: Timestamp(microsecondsSinceEpoch: 0), currencyScale: 2, shape: shape, timeZone: .utc)
-        var table = builder.empty
+        var table = ProfileTable(asOf: builder.asOf, currencyScale: 2, shape: shape, timeZone: .utc)
         let customer = ProfileQueries.CustomerRow(
             pk: 0, id: "example", city: nil, industry: nil, companySize: nil, gender: nil, occupation: nil, birthDate: nil,
             createdAt: nil)
@@ -58,7 +63,7 @@ struct ProfileBuilder {
 
     /// Calendar days from `instant`'s local date to as-of's.
     private func age(_ instant: Int64) -> Int {
-        asOfDay - empty.dayCounter.day(ofMicroseconds: instant)
+        asOfDay - dayCounter.day(ofMicroseconds: instant)
     }
 
     private func count(_ occurredAt: Int64, kind: Int, into scratch: inout Scratch) {
