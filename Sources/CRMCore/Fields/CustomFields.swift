@@ -121,8 +121,10 @@ public struct CustomFields {
 
     /// Computes `names` (every computed field when empty) as of `asOf`.
     public func compute(_ names: [String], asOf: Timestamp) throws -> [Result<FieldComputation, SegmentationError>] {
-        var profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape)
-        return try computeFields(names, profiles: &profiles)
+        var profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape, keep: true)
+        let results = try computeFields(names, profiles: &profiles)
+        try database.keep(profiles)
+        return results
     }
 
     /// Computes fields into `profiles` (used by segment runs before classifying).

@@ -67,7 +67,8 @@ struct FieldComputer {
             }
         }
         let identity = PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)
-        let (runID, changed) = try database.write { db -> (Int64, Int) in
+        let (runID, changed, changes) = try database.write { db -> (Int64, Int, (Int64, Int64)) in
+            let before = try KeptProfileStore.lastChange(db)
             let id = try RunLog.begin(db, kind: .field, subject: field.name, asOf: table.asOf, startedAt: Timestamp.now(), plugin: identity)
             let changed = try FieldStore.replace(db, field: field.name, pks: table.pks, with: values.lazy.map { $0?.json }, runID: id)
             try RunLog.finish(
@@ -76,10 +77,12 @@ struct FieldComputer {
                     id: id, kind: .field, subject: field.name, asOf: table.asOf, startedAt: Timestamp.now(),
                     durationMS: (ContinuousClock.now - start).wholeMilliseconds, outcome: .succeeded, rowsRead: table.count,
                     inserted: 0, updated: changed, rejected: 0, error: nil))
-            return (id, changed)
+            return (id, changed, (before, try KeptProfileStore.lastChange(db)))
         }
         let fallback = field.definition.defaultValue?.profileValue ?? .missing
         profiles.setCustomField(field.name, values: ProfileColumn(values.lazy.map { $0?.profileValue ?? fallback }))
+        // The table now holds what this computation wrote: it can still be kept.
+        profiles.keeping = profiles.keeping?.advanced(from: changes.0, to: changes.1)
         return FieldComputation(field: field.name, plugin: identity, runID: runID, customers: table.count, changed: changed)
     }
 }

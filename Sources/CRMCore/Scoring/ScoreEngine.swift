@@ -48,7 +48,8 @@ public struct ScoreEngine {
             }
             return found
         }
-        let profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape)
+        let profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape, keep: true)
+        try database.keep(profiles)
         let statistics = PopulationStatistics(table: profiles)
         return try selected.map { plugin, score in
             let start = ContinuousClock.now

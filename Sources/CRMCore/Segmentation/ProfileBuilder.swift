@@ -30,9 +30,8 @@ struct ProfileBuilder {
         kindColumns = columns
     }
 
-    func build(from source: ProfileQueries) throws -> ProfileTable {
+    func build(from scan: ProfileQueries.ActivityScan) throws -> ProfileTable {
         var table = ProfileTable(asOf: asOf, currencyScale: currencyScale, shape: shape, timeZone: timeZone)
-        let scan = try source.activity(kinds: shape.interactionKinds)
         table.reserveCapacity(scan.expectedCustomers)
         var scratch = Scratch(categories: scan.categories, shape: shape)
         var row = ProfileQueries.ActivityRow()

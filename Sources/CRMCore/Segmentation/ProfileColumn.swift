@@ -33,6 +33,29 @@ struct ProfileColumn: Sendable {
 
     var count: Int { kinds.count }
 
+    /// Each row's kind (a byte) and payload, and the distinct texts text payloads index, for
+    /// keeping the column on disk (`KeptProfileStore`).
+    var kindBytes: [UInt8] { kinds.map(\.rawValue) }
+    var rowPayloads: [Int64] { payloads }
+    var distinctTexts: [String] { texts.distinctTexts }
+
+    /// A column from `kindBytes`, `rowPayloads` and `distinctTexts` as read back; nil when they
+    /// do not fit together.
+    init?(kindBytes: [UInt8], rowPayloads: [Int64], distinctTexts: [String]) {
+        guard kindBytes.count == rowPayloads.count else { return nil }
+        var kinds: [Kind] = []
+        kinds.reserveCapacity(kindBytes.count)
+        for (byte, payload) in zip(kindBytes, rowPayloads) {
+            guard let kind = Kind(rawValue: byte) else { return nil }
+            if kind == .text, payload < 0 || payload >= distinctTexts.count { return nil }
+            kinds.append(kind)
+        }
+        guard let texts = TextColumn(rowCodes: [], distinctTexts: distinctTexts) else { return nil }
+        self.kinds = kinds
+        payloads = rowPayloads
+        self.texts = texts
+    }
+
     subscript(row: Int) -> ProfileValue {
         get {
             let payload = payloads[row]

@@ -40,6 +40,13 @@ public struct ProfileShape: Sendable, Equatable {
         topCategories = declarations.map(\.topCategories).max() ?? ProfileDeclaration.defaultTopCategories
     }
 
+    /// Every column, in one line: equal for equal shapes (part of a kept profile's key).
+    var fingerprint: String {
+        let kinds = kindWindows.map { "\(interactionKinds[$0.kind]):\($0.days)" }.joined(separator: ",")
+        return "kinds \(interactionKinds.joined(separator: ",")); by kind \(kinds); any \(anyKindWindows); orders \(orderWindows); "
+            + "revenue \(revenueWindows); top \(topCategories)"
+    }
+
     /// The profile of plugins that declare nothing.
     public static let standard = ProfileShape(declarations: [.standard])
 

@@ -17,6 +17,12 @@ public struct ProfileTable: Sendable {
     /// Counts calendar days in that zone.
     public let dayCounter: DayCounter
 
+    /// Whether the table was read from the kept profile (`KeptProfileStore`) rather than built.
+    public internal(set) var wasKept = false
+    /// Set when the table may be kept (`CRMDatabase.keep(_:)`): read from the kept one, or built
+    /// by a request that asked to keep it.
+    var keeping: KeptProfileStore.Ticket?
+
     var pks: [Int64] = []
     public internal(set) var ids: [String] = []
     var city = TextColumn()
@@ -84,6 +90,13 @@ public struct ProfileTable: Sendable {
         anyKindWindowCounts.reserveCapacity(customers * shape.anyKindWindows.count)
         orderWindowCounts.reserveCapacity(customers * shape.orderWindows.count)
         revenueWindowSums.reserveCapacity(customers * shape.revenueWindows.count)
+    }
+
+    /// Names the custom fields, each with an empty column, for a reader to fill
+    /// (`visitColumns`).
+    mutating func prepareCustomFields(_ names: [String]) {
+        customFieldNames = names
+        customFieldValues = names.map { _ in ProfileColumn(repeating: .missing, count: 0) }
     }
 
     /// Adds (or replaces) a custom field column.

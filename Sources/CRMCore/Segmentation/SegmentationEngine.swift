@@ -27,7 +27,7 @@ public struct SegmentationEngine {
     /// What a run reports before its segmentations' outcomes.
     public enum Progress {
         /// Profiles of `customers` customers were built in `duration`.
-        case profilesBuilt(customers: Int, duration: Duration)
+        case profilesBuilt(customers: Int, duration: Duration, kept: Bool)
         /// A computed field was recomputed (or failed, its values unchanged).
         case fieldComputed(Result<FieldComputation, SegmentationError>)
         /// The follow-up actions on the segmentations that ran fired (or, in a dry run, would fire).
@@ -45,14 +45,15 @@ public struct SegmentationEngine {
         let selected = try select(names)
         if !dryRun && !rewind { try refuseBackdating(selected, asOf: asOf) }
         let start = ContinuousClock.now
-        var profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape)
-        progress(.profilesBuilt(customers: profiles.count, duration: ContinuousClock.now - start))
+        var profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape, keep: !dryRun)
+        progress(.profilesBuilt(customers: profiles.count, duration: ContinuousClock.now - start, kept: profiles.wasKept))
         let needed = neededFields(by: names.isEmpty ? nil : selected.map(\.0))
         if !dryRun && !needed.isEmpty {
             for result in try CustomFields(database: database, catalog: catalog).computeFields(needed, profiles: &profiles) {
                 progress(.fieldComputed(result))
             }
         }
+        if !dryRun { try database.keep(profiles) }
         let statistics = PopulationStatistics(table: profiles)
         let followUps = try FollowUpRun(segmentations: Set(selected.map(\.1.name)), catalog: catalog, profiles: profiles, database: database)
         if !dryRun && !followUps.isEmpty { try followUps.startCursors() }

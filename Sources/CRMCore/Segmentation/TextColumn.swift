@@ -41,5 +41,21 @@ struct TextColumn: Sendable {
 
     var count: Int { codes.count }
 
+    /// Each row's code (-1: no value) and the distinct texts the codes index, for keeping the
+    /// column on disk (`KeptProfileStore`).
+    var rowCodes: [Int32] { codes }
+    var distinctTexts: [String] { texts }
+
+    /// A column from `rowCodes` and `distinctTexts` as read back; nil when a code is out of range.
+    init?(rowCodes: [Int32], distinctTexts: [String]) {
+        let limit = Int32(distinctTexts.count)
+        guard rowCodes.allSatisfy({ $0 >= -1 && $0 < limit }) else { return nil }
+        codes = rowCodes
+        texts = distinctTexts
+        codeOfText = Dictionary(distinctTexts.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    init() {}
+
     mutating func reserveCapacity(_ rows: Int) { codes.reserveCapacity(rows) }
 }

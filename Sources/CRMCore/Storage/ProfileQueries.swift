@@ -42,6 +42,8 @@ struct ProfileQueries {
         let categories: [String]
         /// At least as many as the scan returns (the largest customer key).
         let expectedCustomers: Int
+        /// The as-of instants that would give the same rows (so far): what a kept table stands for.
+        private(set) var validity = KeptProfileStore.Validity()
 
         fileprivate init(_ db: Database, asOf: Timestamp, kinds: [String]) throws {
             let labels = try ActivityStore.labels(db)
@@ -75,23 +77,36 @@ struct ProfileQueries {
         func next(into row: inout ActivityRow) throws -> Bool {
             guard try statement.step() else { return false }
             let limit = limit
+            var validity = validity
+            defer { self.validity = validity }
+            let createdAt = statement.optionalInt64(8)
+            if let createdAt { validity.include(createdAt) }
             row.orders.removeAll(keepingCapacity: true)
             ActivityDigest.forEachOrder(statement.blob(9)) { entry in
-                guard entry.time <= limit else { return }
+                guard entry.time <= limit else { return validity.exclude(entry.time) }
+                validity.include(entry.time)
                 row.orders.append(OrderRow(
                     orderedAt: entry.time, amount: entry.amount, quantity: entry.quantity < 0 ? nil : Int64(entry.quantity),
                     category: code(entry.category, in: categoryOfLabel)))
             }
             row.interactions.removeAll(keepingCapacity: true)
             ActivityDigest.forEachInteraction(statement.blob(10)) { entry in
-                guard entry.time <= limit else { return }
+                guard entry.time <= limit else { return validity.exclude(entry.time) }
+                validity.include(entry.time)
                 row.interactions.append((entry.time, Int(code(entry.kind, in: kindOfLabel))))
             }
             row.customer = CustomerRow(
                 pk: statement.int64(0), id: statement.text(1) ?? "", city: statement.text(2), industry: statement.text(3),
                 companySize: statement.text(4), gender: statement.text(5), occupation: statement.text(6),
-                birthDate: statement.text(7), createdAt: statement.optionalInt64(8))
+                birthDate: statement.text(7), createdAt: createdAt)
             return true
+        }
+
+        /// Also excludes the sign-ups after as-of (of customers the scan does not return).
+        fileprivate func excludeLaterSignUps(_ db: Database) throws {
+            if let first = try Int64.fetchOne(db, sql: "SELECT min(created_at) FROM customers WHERE created_at > ?", arguments: [limit]) {
+                validity.exclude(first)
+            }
         }
 
         private func code<Code: BinaryInteger>(_ label: Int32, in codes: [Code]) -> Code {
@@ -105,26 +120,56 @@ struct ProfileQueries {
 }
 
 extension CRMDatabase {
-    /// Every customer's profile as of `asOf`, built in one pass over the data, with the
-    /// custom `fields` (stored value, else the field's default) and the windows of `shape`,
-    /// calendar days counted in the database's business time zone.
-    public func profiles(asOf: Timestamp, fields: [CustomField] = [], shape: ProfileShape = .standard) throws -> ProfileTable {
+    /// Every customer's profile as of `asOf`, with the custom `fields` (stored value, else the
+    /// field's default) and the windows of `shape`, calendar days counted in the database's
+    /// business time zone.
+    ///
+    /// The profile is the kept one when it stands for this request (`KeptProfileStore`), else it
+    /// is built in one pass over the data. With `keep`, a built table can be kept for the next
+    /// request with `keep(_:)` (runs keep theirs once their computed fields are in; displays and
+    /// backtests, which look at other instants, do not).
+    public func profiles(
+        asOf: Timestamp, fields: [CustomField] = [], shape: ProfileShape = .standard, keep: Bool = false
+    ) throws -> ProfileTable {
         let scale = try currency().scale
         let zone = try businessTimeZone()
+        if keep, try !read(KeptProfileStore.changeLogStarted) { try write(KeptProfileStore.startChangeLog) }
+        let key = KeptProfileStore.key(
+            shape: shape, fields: fields, currencyScale: scale, timeZone: zone, asOfDay: zone.dayCounter().day(of: asOf))
         return try read { db in
-            var table = try ProfileBuilder(asOf: asOf, currencyScale: scale, shape: shape, timeZone: zone)
-                .build(from: ProfileQueries(db: db, asOf: asOf))
-            // Stored values arrive in customer-key order, as the table's rows are.
-            var columns = fields.map { field in
-                ProfileColumn(repeating: field.definition.defaultValue?.profileValue ?? .missing, count: table.count)
+            var table = ProfileTable(asOf: asOf, currencyScale: scale, shape: shape, timeZone: zone)
+            table.prepareCustomFields(fields.map(\.name))
+            if try KeptProfileStore.load(db, key: key, into: &table) { return table }
+            let scan = try ProfileQueries(db: db, asOf: asOf).activity(kinds: shape.interactionKinds)
+            table = try ProfileBuilder(asOf: asOf, currencyScale: scale, shape: shape, timeZone: zone).build(from: scan)
+            try readFields(fields, db, into: &table)
+            if keep {
+                try scan.excludeLaterSignUps(db)
+                table.keeping = KeptProfileStore.Ticket(
+                    key: key, validity: scan.validity, through: try KeptProfileStore.lastChange(db), needsWrite: true)
             }
-            var rows = KeyedRows(table.pks)
-            try FieldStore.forEachValue(db, fields: fields.map(\.name)) { pk, field, json in
-                guard let row = rows.row(of: pk) else { return }
-                columns[field][row] = FieldValue.decode(json: json, as: fields[field].definition.type)?.profileValue ?? .missing
-            }
-            for (field, values) in zip(fields, columns) { table.setCustomField(field.name, values: values) }
             return table
         }
+    }
+
+    /// Keeps `table` on disk for the next request, when it came from `profiles(…, keep: true)`
+    /// and differs from the kept one (it was built, or its holder computed fields into it).
+    public func keep(_ table: ProfileTable) throws {
+        guard let ticket = table.keeping, ticket.needsWrite else { return }
+        try write { db in try KeptProfileStore.keep(db, table, ticket: ticket) }
+    }
+
+    /// Adds the custom `fields` to `table`: each customer's stored value, else the default.
+    private func readFields(_ fields: [CustomField], _ db: Database, into table: inout ProfileTable) throws {
+        // Stored values arrive in customer-key order, as the table's rows are.
+        var columns = fields.map { field in
+            ProfileColumn(repeating: field.definition.defaultValue?.profileValue ?? .missing, count: table.count)
+        }
+        var rows = KeyedRows(table.pks)
+        try FieldStore.forEachValue(db, fields: fields.map(\.name)) { pk, field, json in
+            guard let row = rows.row(of: pk) else { return }
+            columns[field][row] = FieldValue.decode(json: json, as: fields[field].definition.type)?.profileValue ?? .missing
+        }
+        for (field, values) in zip(fields, columns) { table.setCustomField(field.name, values: values) }
     }
 }

@@ -56,6 +56,14 @@ final class RawStatement {
         }
     }
 
+    /// Binds bytes that stay where they are until the statement has been stepped and reset
+    /// (SQLITE_STATIC: SQLite does not copy them).
+    func bindStatic(_ index: Int32, blob bytes: UnsafeRawBufferPointer) {
+        // A non-null pointer for no bytes, which SQLite would otherwise bind as NULL.
+        let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)
+        sqlite3_bind_blob64(statement, index, base, sqlite3_uint64(bytes.count), nil)
+    }
+
     /// The column's blob bytes, valid until the next step.
     func blob(_ column: Int32) -> UnsafeRawBufferPointer {
         let count = Int(sqlite3_column_bytes(statement, column))

@@ -276,7 +276,50 @@ enum Schema {
         }
         // After v9-keys, whose renumbering of customer_pk it relies on being done.
         migrator.registerMigration(Self.compactMemberships, migrate: compactMemberships)
+        migrator.registerMigration(Self.keptProfile, migrate: keptProfile)
         return migrator
+    }
+
+    static let keptProfile = "issue13-kept-profile: the last built profile kept on disk, and the customers changed since"
+
+    /// `KeptProfileStore`'s tables, and the triggers that log every change to what a profile is
+    /// built from (customers, their activity digests and custom field values; orders and
+    /// interactions reach profiles only through the digests). The triggers log nothing until a profile has been kept, so a
+    /// first bulk load pays only the check.
+    private static func keptProfile(_ db: Database) throws {
+        var sql = """
+            CREATE TABLE kept_profile (
+                id             INTEGER PRIMARY KEY CHECK (id = 1),
+                key            TEXT NOT NULL,
+                valid_from     INTEGER NOT NULL,
+                valid_until    INTEGER NOT NULL,
+                through_change INTEGER NOT NULL
+            );
+            CREATE TABLE kept_profile_columns (
+                name TEXT PRIMARY KEY,
+                data BLOB NOT NULL
+            );
+            CREATE TABLE profile_changes (
+                seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+                customer_pk INTEGER NOT NULL
+            );
+
+            """
+        for (table, key) in [("customers", "pk"), ("customer_activity", "customer_pk"), ("customer_fields", "customer_pk")] {
+            sql += """
+                CREATE TRIGGER \(table)_changes_insert AFTER INSERT ON \(table) WHEN EXISTS (SELECT 1 FROM kept_profile)
+                BEGIN INSERT INTO profile_changes(customer_pk) VALUES (new.\(key)); END;
+                CREATE TRIGGER \(table)_changes_delete AFTER DELETE ON \(table) WHEN EXISTS (SELECT 1 FROM kept_profile)
+                BEGIN INSERT INTO profile_changes(customer_pk) VALUES (old.\(key)); END;
+                CREATE TRIGGER \(table)_changes_update AFTER UPDATE ON \(table) WHEN EXISTS (SELECT 1 FROM kept_profile)
+                BEGIN
+                    INSERT INTO profile_changes(customer_pk) VALUES (new.\(key));
+                    INSERT INTO profile_changes(customer_pk) SELECT old.\(key) WHERE old.\(key) <> new.\(key);
+                END;
+
+                """
+        }
+        try db.execute(sql: sql)
     }
 
     /// Issue 13: memberships and transitions as integer rows. Named apart from the `vN` series

@@ -87,8 +87,9 @@ struct SegmentCommand: ParsableCommand {
                 switch progress {
                 case .followUps(let summary):
                     followUps = summary
-                case .profilesBuilt(let customers, let duration):
-                    print("profiles of \(customers) customers built in \(String(format: "%.2f", Double(duration.wholeMilliseconds) / 1000)) s")
+                case .profilesBuilt(let customers, let duration, let kept):
+                    let seconds = String(format: "%.2f", Double(duration.wholeMilliseconds) / 1000)
+                    print("profiles of \(customers) customers \(kept ? "read (kept)" : "built") in \(seconds) s")
                 case .fieldComputed(let result):
                     if !reportFields([result]) { failed = true }
                 }
