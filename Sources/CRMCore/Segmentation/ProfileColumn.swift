@@ -33,6 +33,18 @@ struct ProfileColumn: Sendable {
 
     var count: Int { kinds.count }
 
+    /// A column of the rows `merge` picks from `kept`'s and `rebuilt`'s arrays (called once for
+    /// the kinds, once for the payloads), with `rebuilt`'s texts recoded into `kept`'s.
+    init(merging kept: ProfileColumn, _ rebuilt: ProfileColumn, _ merge: ([UInt8], [UInt8]) -> [UInt8], _ mergePayloads: ([Int64], [Int64]) -> [Int64]) {
+        var texts = kept.texts
+        let recode = rebuilt.texts.distinctTexts.map { Int64(texts.intern($0)) }
+        var payloads = rebuilt.payloads
+        for (row, kind) in rebuilt.kinds.enumerated() where kind == .text { payloads[row] = recode[Int(payloads[row])] }
+        kinds = merge(kept.kinds.map(\.rawValue), rebuilt.kinds.map(\.rawValue)).map { Kind(rawValue: $0)! }
+        self.payloads = mergePayloads(kept.payloads, payloads)
+        self.texts = texts
+    }
+
     /// Each row's kind (a byte) and payload, and the distinct texts text payloads index, for
     /// keeping the column on disk (`KeptProfileStore`).
     var kindBytes: [UInt8] { kinds.map(\.rawValue) }

@@ -17,8 +17,16 @@ public struct ProfileTable: Sendable {
     /// Counts calendar days in that zone.
     public let dayCounter: DayCounter
 
-    /// Whether the table was read from the kept profile (`KeptProfileStore`) rather than built.
-    public internal(set) var wasKept = false
+    /// Where the rows came from: built, read from the kept profile (`KeptProfileStore`), or read
+    /// from it with the rows of the customers changed since built again.
+    public enum Origin: Equatable, Sendable {
+        case built
+        case kept
+        case patched(customers: Int)
+    }
+
+    public internal(set) var origin = Origin.built
+    public var wasKept: Bool { origin == .kept }
     /// Set when the table may be kept (`CRMDatabase.keep(_:)`): read from the kept one, or built
     /// by a request that asked to keep it.
     var keeping: KeptProfileStore.Ticket?

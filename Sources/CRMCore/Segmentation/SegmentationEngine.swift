@@ -27,7 +27,7 @@ public struct SegmentationEngine {
     /// What a run reports before its segmentations' outcomes.
     public enum Progress {
         /// Profiles of `customers` customers were built in `duration`.
-        case profilesBuilt(customers: Int, duration: Duration, kept: Bool)
+        case profilesBuilt(customers: Int, duration: Duration, origin: ProfileTable.Origin)
         /// A computed field was recomputed (or failed, its values unchanged).
         case fieldComputed(Result<FieldComputation, SegmentationError>)
         /// The follow-up actions on the segmentations that ran fired (or, in a dry run, would fire).
@@ -46,7 +46,7 @@ public struct SegmentationEngine {
         if !dryRun && !rewind { try refuseBackdating(selected, asOf: asOf) }
         let start = ContinuousClock.now
         var profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape, keep: !dryRun)
-        progress(.profilesBuilt(customers: profiles.count, duration: ContinuousClock.now - start, kept: profiles.wasKept))
+        progress(.profilesBuilt(customers: profiles.count, duration: ContinuousClock.now - start, origin: profiles.origin))
         let needed = neededFields(by: names.isEmpty ? nil : selected.map(\.0))
         if !dryRun && !needed.isEmpty {
             for result in try CustomFields(database: database, catalog: catalog).computeFields(needed, profiles: &profiles) {

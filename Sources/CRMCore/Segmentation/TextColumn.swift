@@ -57,5 +57,11 @@ struct TextColumn: Sendable {
 
     init() {}
 
+    /// Replaces every row's code by `codes`, which must be codes of this column's texts.
+    mutating func replaceRowCodes(_ codes: [Int32]) {
+        precondition(codes.allSatisfy { $0 < Int32(texts.count) }, "unknown text code")
+        self.codes = codes
+    }
+
     mutating func reserveCapacity(_ rows: Int) { codes.reserveCapacity(rows) }
 }

@@ -29,12 +29,25 @@ enum FieldStore {
     /// Calls `body` with every stored value of `fields` (by its index in `fields`), in
     /// customer-key order: one sequential pass over the table, whatever the number of fields.
     static func forEachValue(
-        _ db: Database, fields: [String], _ body: (_ customerPK: Int64, _ field: Int, _ json: String) throws -> Void
+        _ db: Database, fields: [String], changedAfter: Int64? = nil,
+        _ body: (_ customerPK: Int64, _ field: Int, _ json: String) throws -> Void
     ) throws {
         guard !fields.isEmpty else { return }
         let names = fields.map { Array($0.utf8) }
-        let statement = try RawStatement(
-            db, sql: "SELECT customer_pk, field, value FROM customer_fields NOT INDEXED ORDER BY customer_pk")
+        let statement: RawStatement
+        if let changedAfter {
+            // Only the customers a kept profile must catch up with (`KeptProfileStore`).
+            statement = try RawStatement(
+                db,
+                sql: """
+                    SELECT customer_pk, field, value FROM customer_fields
+                    WHERE customer_pk IN (\(KeptProfileStore.customersChangedAfter("?"))) ORDER BY customer_pk
+                    """)
+            statement.bind(1, changedAfter)
+        } else {
+            statement = try RawStatement(
+                db, sql: "SELECT customer_pk, field, value FROM customer_fields NOT INDEXED ORDER BY customer_pk")
+        }
         while try statement.step() {
             let name = statement.textBytes(1)
             guard let field = names.firstIndex(where: { $0.elementsEqual(name) }) else { continue }

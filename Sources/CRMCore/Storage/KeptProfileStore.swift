@@ -51,6 +51,12 @@ enum KeptProfileStore {
         var through: Int64
         var needsWrite: Bool
 
+        /// The ticket of a table patched with rows built in a transaction that included every
+        /// change up to `through`, with `validity`.
+        func patched(validity rebuilt: Validity, through: Int64) -> Ticket {
+            Ticket(key: key, validity: Validity(from: max(validity.from, rebuilt.from), until: min(validity.until, rebuilt.until)), through: through, needsWrite: true)
+        }
+
         /// After the table's holder wrote changes `before`+1 … `after` itself (and put them in the
         /// table): the table still includes every change up to `after` if nobody else wrote
         /// between; else it cannot be kept (nil).
@@ -77,21 +83,39 @@ enum KeptProfileStore {
         try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'profile_changes'") ?? 0
     }
 
-    /// The kept table when it was built for `key`, stands for `table.asOf` and no customer changed
-    /// since; its columns are read into `table` (which must be empty but for the names of the
-    /// custom fields the key lists). False when there is none.
-    static func load(_ db: Database, key: String, into table: inout ProfileTable) throws -> Bool {
-        let validity: Validity
+    /// SQL selecting the customers changed after the change number bound to `parameter`.
+    static func customersChangedAfter(_ parameter: String) -> String {
+        "SELECT DISTINCT customer_pk FROM profile_changes WHERE seq > \(parameter)"
+    }
+
+    /// What `load` found.
+    enum Found {
+        /// Nothing kept stands for the request.
+        case nothing
+        /// The kept table, current.
+        case current
+        /// The kept table, but these customers changed after the change it includes
+        /// (`changedAfter`): their rows must be built again.
+        case stale(changed: Set<Int64>, changedAfter: Int64)
+    }
+
+    /// Reads the kept table into `table` (which must be empty but for the names of the custom
+    /// fields the key lists) when it was built for `key` and stands for `table.asOf`; `stale` when
+    /// some customers changed since, unless they are more than `rebuildShare` of the table (then
+    /// a build is cheaper and nothing is read).
+    static func load(_ db: Database, key: String, into table: inout ProfileTable, rebuildShare: Double = 0.25) throws -> Found {
         guard
             let row = try Row.fetchOne(
                 db, sql: "SELECT key, valid_from, valid_until, through_change FROM kept_profile WHERE id = 1"),
             row[0] as String == key,
-            case let kept = Validity(from: row[1], until: row[2]), kept.covers(table.asOf)
-        else { return false }
-        validity = kept
+            case let validity = Validity(from: row[1], until: row[2]), validity.covers(table.asOf)
+        else { return .nothing }
         let through: Int64 = row[3]
-        guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM profile_changes WHERE seq > ?)", arguments: [through]) ?? false
-        else { return false }
+        let changed = Set(try Int64.fetchAll(db, sql: customersChangedAfter("?"), arguments: [through]))
+        if !changed.isEmpty {
+            let customers = try Int.fetchOne(db, sql: "SELECT count(*) FROM customers") ?? 0
+            guard Double(changed.count) <= rebuildShare * Double(customers) else { return .nothing }
+        }
         var reader = try ColumnReader(db)
         do {
             try table.visitColumns(&reader)
@@ -100,11 +124,12 @@ enum KeptProfileStore {
             let names = table.customFieldNames
             table = ProfileTable(asOf: table.asOf, currencyScale: table.currencyScale, shape: table.shape, timeZone: table.timeZone)
             table.prepareCustomFields(names)
-            return false
+            return .nothing
         }
-        table.wasKept = true
         table.keeping = Ticket(key: key, validity: validity, through: through, needsWrite: false)
-        return true
+        guard changed.isEmpty else { return .stale(changed: changed, changedAfter: through) }
+        table.origin = .kept
+        return .current
     }
 
     /// Keeps `table` (built for `key`, standing for `validity`, from data including every change

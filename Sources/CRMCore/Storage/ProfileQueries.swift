@@ -45,7 +45,9 @@ struct ProfileQueries {
         /// The as-of instants that would give the same rows (so far): what a kept table stands for.
         private(set) var validity = KeptProfileStore.Validity()
 
-        fileprivate init(_ db: Database, asOf: Timestamp, kinds: [String]) throws {
+        /// Every customer, or with `changedAfter` only those changed after that change number
+        /// (`KeptProfileStore`).
+        fileprivate init(_ db: Database, asOf: Timestamp, kinds: [String], changedAfter: Int64?) throws {
             let labels = try ActivityStore.labels(db)
             let size = Int(labels.keys.max() ?? 0) + 1
             let kindIndex = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
@@ -61,16 +63,20 @@ struct ProfileQueries {
             self.categoryOfLabel = categoryOfLabel
             self.categories = categories
             limit = asOf.microsecondsSinceEpoch
-            expectedCustomers = try Int.fetchOne(db, sql: "SELECT count(*) FROM customers") ?? 0
+            expectedCustomers = try Int.fetchOne(
+                db, sql: changedAfter == nil ? "SELECT count(*) FROM customers" : "SELECT count(*) FROM (\(KeptProfileStore.customersChangedAfter("?")))",
+                arguments: changedAfter.map { [$0] } ?? []) ?? 0
             statement = try RawStatement(
                 db,
                 sql: """
                     SELECT c.pk, c.id, c.city, c.industry, c.company_size, c.gender, c.occupation, c.birth_date, c.created_at,
                            a.orders, a.interactions
                     FROM customers c LEFT JOIN customer_activity a ON a.customer_pk = c.pk
-                    WHERE c.created_at IS NULL OR c.created_at <= ? ORDER BY c.pk
+                    WHERE (c.created_at IS NULL OR c.created_at <= ?1)
+                    \(changedAfter == nil ? "" : "AND c.pk IN (\(KeptProfileStore.customersChangedAfter("?2")))") ORDER BY c.pk
                     """)
             statement.bind(1, limit)
+            if let changedAfter { statement.bind(2, changedAfter) }
         }
 
         /// Refills `row` with the next customer; false when there are no more.
@@ -114,8 +120,8 @@ struct ProfileQueries {
         }
     }
 
-    func activity(kinds: [String]) throws -> ActivityScan {
-        try ActivityScan(db, asOf: asOf, kinds: kinds)
+    func activity(kinds: [String], changedAfter: Int64? = nil) throws -> ActivityScan {
+        try ActivityScan(db, asOf: asOf, kinds: kinds, changedAfter: changedAfter)
     }
 }
 
@@ -137,18 +143,34 @@ extension CRMDatabase {
         let key = KeptProfileStore.key(
             shape: shape, fields: fields, currencyScale: scale, timeZone: zone, asOfDay: zone.dayCounter().day(of: asOf))
         return try read { db in
+            let builder = ProfileBuilder(asOf: asOf, currencyScale: scale, shape: shape, timeZone: zone)
             var table = ProfileTable(asOf: asOf, currencyScale: scale, shape: shape, timeZone: zone)
             table.prepareCustomFields(fields.map(\.name))
-            if try KeptProfileStore.load(db, key: key, into: &table) { return table }
-            let scan = try ProfileQueries(db: db, asOf: asOf).activity(kinds: shape.interactionKinds)
-            table = try ProfileBuilder(asOf: asOf, currencyScale: scale, shape: shape, timeZone: zone).build(from: scan)
-            try readFields(fields, db, into: &table)
-            if keep {
+            switch try KeptProfileStore.load(db, key: key, into: &table) {
+            case .current:
+                return table
+            case .stale(let changed, let changedAfter):
+                // Only the changed customers' rows are built again.
+                let scan = try ProfileQueries(db: db, asOf: asOf).activity(kinds: shape.interactionKinds, changedAfter: changedAfter)
+                var rebuilt = try builder.build(from: scan)
+                try readFields(fields, db, changedAfter: changedAfter, into: &rebuilt)
                 try scan.excludeLaterSignUps(db)
-                table.keeping = KeptProfileStore.Ticket(
-                    key: key, validity: scan.validity, through: try KeptProfileStore.lastChange(db), needsWrite: true)
+                let ticket = table.keeping?.patched(validity: scan.validity, through: try KeptProfileStore.lastChange(db))
+                table = try ProfileTablePatch(kept: table.pks, rebuilt: rebuilt.pks, changed: changed).apply(kept: table, rebuilt: rebuilt)
+                table.keeping = ticket
+                table.origin = .patched(customers: rebuilt.count)
+                return table
+            case .nothing:
+                let scan = try ProfileQueries(db: db, asOf: asOf).activity(kinds: shape.interactionKinds)
+                table = try builder.build(from: scan)
+                try readFields(fields, db, into: &table)
+                if keep {
+                    try scan.excludeLaterSignUps(db)
+                    table.keeping = KeptProfileStore.Ticket(
+                        key: key, validity: scan.validity, through: try KeptProfileStore.lastChange(db), needsWrite: true)
+                }
+                return table
             }
-            return table
         }
     }
 
@@ -159,14 +181,15 @@ extension CRMDatabase {
         try write { db in try KeptProfileStore.keep(db, table, ticket: ticket) }
     }
 
-    /// Adds the custom `fields` to `table`: each customer's stored value, else the default.
-    private func readFields(_ fields: [CustomField], _ db: Database, into table: inout ProfileTable) throws {
+    /// Adds the custom `fields` to `table`: each customer's stored value, else the default (of
+    /// the customers changed after `changedAfter` only, when given).
+    private func readFields(_ fields: [CustomField], _ db: Database, changedAfter: Int64? = nil, into table: inout ProfileTable) throws {
         // Stored values arrive in customer-key order, as the table's rows are.
         var columns = fields.map { field in
             ProfileColumn(repeating: field.definition.defaultValue?.profileValue ?? .missing, count: table.count)
         }
         var rows = KeyedRows(table.pks)
-        try FieldStore.forEachValue(db, fields: fields.map(\.name)) { pk, field, json in
+        try FieldStore.forEachValue(db, fields: fields.map(\.name), changedAfter: changedAfter) { pk, field, json in
             guard let row = rows.row(of: pk) else { return }
             columns[field][row] = FieldValue.decode(json: json, as: fields[field].definition.type)?.profileValue ?? .missing
         }

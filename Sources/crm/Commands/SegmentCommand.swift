@@ -87,9 +87,14 @@ struct SegmentCommand: ParsableCommand {
                 switch progress {
                 case .followUps(let summary):
                     followUps = summary
-                case .profilesBuilt(let customers, let duration, let kept):
+                case .profilesBuilt(let customers, let duration, let origin):
                     let seconds = String(format: "%.2f", Double(duration.wholeMilliseconds) / 1000)
-                    print("profiles of \(customers) customers \(kept ? "read (kept)" : "built") in \(seconds) s")
+                    let how = switch origin {
+                    case .built: "built"
+                    case .kept: "read (kept)"
+                    case .patched(let changed): "read (kept, \(changed) changed built again)"
+                    }
+                    print("profiles of \(customers) customers \(how) in \(seconds) s")
                 case .fieldComputed(let result):
                     if !reportFields([result]) { failed = true }
                 }
