@@ -57,13 +57,15 @@ public struct FieldStatistics: Sendable, Equatable {
 public struct PopulationStatistics {
     let table: ProfileTable
     let fields: [String: ProfileField]
-    /// Each customer's position in customer-id order, for breaking ties.
-    private let idRanks: [Int32]
+    /// The rows in customer-id order, for breaking ties.
+    private let rowsInIDOrder: [Int32]
 
     public init(table: ProfileTable) {
         self.table = table
         fields = Dictionary(uniqueKeysWithValues: ProfileField.all(for: table).map { ($0.name, $0) })
-        idRanks = CustomerIDOrder.ranks(of: table.ids)
+        var rows = [Int32](repeating: 0, count: table.count)
+        for (row, rank) in CustomerIDOrder.ranks(of: table.ids).enumerated() { rows[Int(rank)] = Int32(row) }
+        rowsInIDOrder = rows
     }
 
     /// Tile (1…tiles) per customer; 0 for customers outside the population or without a value.
@@ -76,16 +78,18 @@ public struct PopulationStatistics {
     /// customer id), and every customer's value.
     private func sortedPopulation(_ field: String, descending: Bool, among population: Population) throws -> (order: [Int], values: [Double?]) {
         let values = try numericValues(field)
-        // Sorted as one contiguous array of (value, id rank, row): no lookups per comparison.
-        var members: [(value: Double, idRank: Int32, row: Int32)] = []
-        for row in 0..<table.count where population.includes(table, row) {
-            if let value = values[row] { members.append((value, idRanks[row], Int32(row))) }
+        // Gathered in customer-id order, then a stable sort by value keeps that order in ties.
+        var keys: [UInt64] = []
+        var rows: [Int32] = []
+        keys.reserveCapacity(table.count)
+        rows.reserveCapacity(table.count)
+        for row in rowsInIDOrder where population.includes(table, Int(row)) {
+            if let value = values[Int(row)] {
+                keys.append(RadixOrder.key(value, descending: descending))
+                rows.append(row)
+            }
         }
-        members.sort { a, b in
-            if a.value != b.value { return descending ? a.value > b.value : a.value < b.value }
-            return a.idRank < b.idRank
-        }
-        return (members.map { Int($0.row) }, values)
+        return (RadixOrder.stableSorted(keys: keys, rows: rows).map { Int($0) }, values)
     }
 
     /// Cumulative share per customer: customers sorted as `spec` says (ties by id), each gets the
