@@ -3,9 +3,9 @@ import Testing
 
 @testable import CRMCore
 
-/// Classification with one Lua state per core gives what one state gives: the same memberships,
-/// transitions and reasons, and the same first error.
-@Suite("Classification in two Lua states")
+/// Classification and computed fields with one Lua state per core give what one state gives:
+/// the same memberships, transitions, reasons and field values, and the same first error.
+@Suite("Classification and computed fields in two Lua states")
 struct ParallelClassificationTests {
     static let two = SegmentClassification.States(count: 2, minimumCustomersEach: 1)
 
@@ -29,19 +29,22 @@ struct ParallelClassificationTests {
             for row in try String.fetchAll(db, sql: "SELECT customer_pk || ' ' || segmentation_code || ' ' || ifnull(from_code, '-') || ' ' || to_code FROM transitions ORDER BY id") {
                 lines.append(row)
             }
+            let fields = try String.fetchAll(db, sql: "SELECT customer_pk || ' ' || field || ' ' || value FROM customer_fields ORDER BY customer_pk, field")
+            #expect(Set(fields.map { $0.split(separator: " ")[1] }).count == 3, "the three built-in computed fields")
+            lines += fields
         }
         return lines
     }
 
     @Test("the ranges of two states cover every customer once, in order")
     func ranges() {
-        #expect(SegmentClassification.split(7, states: Self.two) == [0..<3, 3..<7])
-        #expect(SegmentClassification.split(1, states: Self.two) == [0..<1])
-        #expect(SegmentClassification.split(9_999, states: .perCore).count == 1)
-        #expect(SegmentClassification.split(0, states: Self.two) == [0..<0])
+        #expect(Self.two.split(7) == [0..<3, 3..<7])
+        #expect(Self.two.split(1) == [0..<1])
+        #expect(ParallelProfileLoop.States.perCore.split(9_999).count == 1)
+        #expect(Self.two.split(0) == [0..<0])
     }
 
-    @Test("on the tricky fixtures, one and two states give the same memberships, transitions and reasons")
+    @Test("on the tricky fixtures, one and two states give the same memberships, transitions, reasons and field values")
     func fixtures() throws {
         let (first, second) = (try Sandbox(), try Sandbox())
         let one = try runAll(try Fixture.trickyDatabase(in: first), states: .one)
@@ -50,7 +53,7 @@ struct ParallelClassificationTests {
         #expect(one == two)
     }
 
-    @Test("on a generated set, one and two states give the same memberships, transitions and reasons")
+    @Test("on a generated set, one and two states give the same memberships, transitions, reasons and field values")
     func generated() throws {
         let sandbox = try Sandbox()
         let directory = sandbox.path("generated")
@@ -95,6 +98,35 @@ struct ParallelClassificationTests {
             #expect(error.function == "classify")
             #expect(error.description.contains("tiny.lua:6"), "\(error)")
             #expect(try database.members(segmentation: "tiny").isEmpty)
+        }
+    }
+
+    @Test("with two states, a computed field's error names the first failing customer in customer order, and nothing is stored")
+    func firstFieldErrorInOrder() throws {
+        let source = """
+            return {
+              name = "score", version = "1.0.0", description = "d",
+              fields = { band = { type = "integer", compute = function(c)
+                if c.id == "18" then return "many" end
+                if c.id == "5" then error("bad customer " .. c.id) end
+                return c.order_count
+              end } },
+            }
+            """
+        for states in [ParallelProfileLoop.States.one, Self.two] {
+            let sandbox = try Sandbox()
+            let database = try Fixture.trickyDatabase(in: sandbox)
+            let folder = try Plugins.folder(in: sandbox, ["score.lua": source])
+            let catalog = PluginCatalog.load(directories: [folder])
+            var profiles = try database.profiles(asOf: Plugins.asOf, fields: catalog.fields, shape: catalog.profileShape)
+            let results = try CustomFields(database: database, catalog: catalog).computeFields([], profiles: &profiles, states: states)
+            guard case .failure(let error) = results.first else {
+                Issue.record("the computation should fail")
+                continue
+            }
+            #expect(error.customerID == "5")
+            #expect(error.description.contains("score.lua:5"), "\(error)")
+            #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customer_fields") } == 0)
         }
     }
 }

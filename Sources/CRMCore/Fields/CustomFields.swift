@@ -127,8 +127,11 @@ public struct CustomFields {
         return results
     }
 
-    /// Computes fields into `profiles` (used by segment runs before classifying).
-    func computeFields(_ names: [String], profiles: inout ProfileTable) throws -> [Result<FieldComputation, SegmentationError>] {
+    /// Computes fields into `profiles` (used by segment runs before classifying), with `states`
+    /// Lua states at once.
+    func computeFields(
+        _ names: [String], profiles: inout ProfileTable, states: ParallelProfileLoop.States = .perCore
+    ) throws -> [Result<FieldComputation, SegmentationError>] {
         let computed = catalog.fields.filter { $0.definition.isComputed }
         let selected = try names.isEmpty ? computed : names.map { name in
             guard let field = computed.first(where: { $0.name == name }) else {
@@ -144,7 +147,7 @@ public struct CustomFields {
             let start = ContinuousClock.now
             do {
                 let statistics = PopulationStatistics(table: profiles)
-                results.append(.success(try FieldComputer(database: database).compute(field, profiles: &profiles, statistics: statistics)))
+                results.append(.success(try FieldComputer(database: database, states: states).compute(field, profiles: &profiles, statistics: statistics)))
             } catch let error as SegmentationError {
                 try database.recordFailedRun(
                     kind: .field, subject: field.name, asOf: profiles.asOf, since: start, error: error.description,

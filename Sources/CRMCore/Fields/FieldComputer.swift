@@ -13,6 +13,8 @@ public struct FieldComputation: Sendable {
 /// field's declaration, and stores the values that changed with the run that computed them.
 struct FieldComputer {
     let database: CRMDatabase
+    /// How many Lua states compute at once (`ParallelProfileLoop`).
+    var states = ParallelProfileLoop.States.perCore
 
     /// Turns what `compute` returned into text the field's parser reads, or an error type.
     static let wrapperSource = """
@@ -34,36 +36,39 @@ struct FieldComputer {
 
     /// Computes `field` for every customer of `profiles` and updates its column in `profiles`.
     func compute(_ field: CustomField, profiles: inout ProfileTable, statistics: PopulationStatistics) throws -> FieldComputation {
-        guard let function = field.definition.compute else {
+        guard field.definition.compute != nil else {
             throw CRMError.invalidArgument("field '\(field.name)' is not computed; set it with `crm field set`")
         }
         let plugin = field.plugin
         let start = ContinuousClock.now
         let inputs = try PopulationInputs(needs: field.definition, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
-        var values = [FieldValue?](repeating: nil, count: profiles.count)
-        var luaTime = Duration.zero
         let table = profiles
-        try ProfileLoop(plugin: plugin, profiles: table, inputs: inputs, subject: field.name, functionName: "compute").run(
-            function: function, wrapperSource: Self.wrapperSource, luaTime: &luaTime
-        ) { customer, text, wrongType throws(SegmentationError) in
+        let name = field.name, definition = field.definition
+        // A `pattern` or `validate` check runs in the plugin's own state, so such a field computes
+        // in that state only; the others on one state per core.
+        let checked = definition.pattern != nil || definition.validate != nil
+        let loop = ParallelProfileLoop(
+            plugin: plugin, profiles: table, inputs: inputs, subject: name, functionName: "compute",
+            function: { state in state.definition.fields.first(where: { $0.name == name })?.compute },
+            wrapperSource: Self.wrapperSource, states: checked ? .one : states)
+        let (values, _) = try loop.run { customer, text, wrongType throws(SegmentationError) -> FieldValue? in
             let id = table.ids[customer]
             if let wrongType {
                 throw SegmentationError(
-                    segmentation: field.name, file: plugin.file, function: "compute", customerID: id,
-                    message: "returned \(wrongType); field '\(field.name)' is a \(field.definition.type.rawValue)")
+                    segmentation: name, file: plugin.file, function: "compute", customerID: id,
+                    message: "returned \(wrongType); field '\(name)' is a \(definition.type.rawValue)")
             }
-            guard let text else { return }
-            switch field.definition.parse(text) {
+            guard let text else { return nil }
+            switch definition.parse(text) {
             case .failure(let problem):
                 throw SegmentationError(
-                    segmentation: field.name, file: plugin.file, function: "compute", customerID: id,
-                    message: "returned \(problem.reason)")
+                    segmentation: name, file: plugin.file, function: "compute", customerID: id, message: "returned \(problem.reason)")
             case .success(let value):
-                if let problem = field.check(computed: value) {
+                if checked, let problem = field.check(computed: value) {
                     throw SegmentationError(
-                        segmentation: field.name, file: plugin.file, function: "compute", customerID: id, message: "returned \(problem.reason)")
+                        segmentation: name, file: plugin.file, function: "compute", customerID: id, message: "returned \(problem.reason)")
                 }
-                values[customer] = value
+                return value
             }
         }
         let identity = PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)

@@ -49,7 +49,7 @@ public struct SegmentationEngine {
         progress(.profilesBuilt(customers: profiles.count, duration: ContinuousClock.now - start, origin: profiles.origin))
         let needed = neededFields(by: names.isEmpty ? nil : selected.map(\.0))
         if !dryRun && !needed.isEmpty {
-            for result in try CustomFields(database: database, catalog: catalog).computeFields(needed, profiles: &profiles) {
+            for result in try CustomFields(database: database, catalog: catalog).computeFields(needed, profiles: &profiles, states: classificationStates) {
                 progress(.fieldComputed(result))
             }
         }
