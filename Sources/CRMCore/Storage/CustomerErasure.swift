@@ -28,6 +28,7 @@ enum CustomerErasure {
 
     static func delete(_ db: Database, customerPK: Int64) throws -> ErasureCounts {
         var counts = ErasureCounts()
+        try KeptProfileStore.forget(db)
         for table in dependents {
             try db.execute(sql: "DELETE FROM \(table) WHERE customer_pk = ?", arguments: [customerPK])
             counts.removed.append((table, db.changesCount))
@@ -42,6 +43,7 @@ enum CustomerErasure {
     /// `personalFields`, and what was said to or about the person (tasks, tags, messages).
     static func anonymize(_ db: Database, customerPK: Int64, anonymousID: String, personalFields: [String]) throws -> ErasureCounts {
         var counts = ErasureCounts(anonymousID: anonymousID)
+        try KeptProfileStore.forget(db)
         // Follow-ups stay as evaluation history (treated or held out), without what they sent.
         for table in personalDependents {
             try db.execute(sql: "DELETE FROM \(table) WHERE customer_pk = ?", arguments: [customerPK])

@@ -300,7 +300,7 @@ enum Schema {
                 data BLOB NOT NULL
             );
             CREATE TABLE profile_changes (
-                seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+                seq         INTEGER PRIMARY KEY,
                 customer_pk INTEGER NOT NULL
             );
 
