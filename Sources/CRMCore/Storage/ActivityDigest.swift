@@ -71,3 +71,57 @@ enum ActivityDigest {
         T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 }
+
+/// An entry of a digest, orders or interactions: what merging new entries into a stored digest
+/// needs to know of either kind (`DigestMerge`, `ActivityDelta`).
+protocol DigestEntry: Equatable {
+    var time: Int64 { get }
+    /// The digest column of `customer_activity` holding entries of this kind.
+    static var column: ActivityStore.Column { get }
+    /// The columns of the source table (`orders`, `interactions`) an entry is made of, in the
+    /// order `make` reads them: the time first, a label text last.
+    static var sourceColumns: [String] { get }
+    /// The entry of a row whose `sourceColumns` are read by `integer` (all but the last) and
+    /// `text` (the last, a text stored as its label id), exactly as `ActivityStore.rebuild` makes it.
+    static func make(integer: (Int) -> Int64?, text: () -> String?, labels: ActivityStore.Labels) throws -> Self
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> [Self]
+    static func encode(_ entries: [Self]) -> Data
+}
+
+extension ActivityDigest.OrderEntry: DigestEntry {
+    static var column: ActivityStore.Column { .orders }
+    static var sourceColumns: [String] { ["ordered_at", "amount", "quantity", "category"] }
+
+    static func make(integer: (Int) -> Int64?, text: () -> String?, labels: ActivityStore.Labels) throws -> Self {
+        Self(
+            time: integer(0) ?? 0, amount: integer(1) ?? 0, quantity: Int32(clamping: integer(2) ?? -1),
+            category: try labels.id(text()))
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> [Self] {
+        var entries: [Self] = []
+        entries.reserveCapacity(bytes.count / ActivityDigest.orderEntrySize)
+        ActivityDigest.forEachOrder(bytes) { entries.append($0) }
+        return entries
+    }
+
+    static func encode(_ entries: [Self]) -> Data { ActivityDigest.encode(orders: entries) }
+}
+
+extension ActivityDigest.InteractionEntry: DigestEntry {
+    static var column: ActivityStore.Column { .interactions }
+    static var sourceColumns: [String] { ["occurred_at", "kind"] }
+
+    static func make(integer: (Int) -> Int64?, text: () -> String?, labels: ActivityStore.Labels) throws -> Self {
+        Self(time: integer(0) ?? 0, kind: try labels.id(text()))
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> [Self] {
+        var entries: [Self] = []
+        entries.reserveCapacity(bytes.count / ActivityDigest.interactionEntrySize)
+        ActivityDigest.forEachInteraction(bytes) { entries.append($0) }
+        return entries
+    }
+
+    static func encode(_ entries: [Self]) -> Data { ActivityDigest.encode(interactions: entries) }
+}
