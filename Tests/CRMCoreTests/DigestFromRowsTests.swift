@@ -133,15 +133,15 @@ struct DigestFromRowsTests {
         #expect(stored == rebuilt)
     }
 
-    typealias Entry = ActivityDigest.InteractionEntry
+    typealias Entry = ActivityDigest.Entry
 
     @Test("merging gives up exactly where entries of one instant would need their row keys")
     func mergeRules() {
-        let a = Entry(time: 10, kind: 1)
-        let b = Entry(time: 10, kind: 2)
-        let c = Entry(time: 20, kind: 1)
-        #expect(DigestMerge.merged([a, c], removing: [], adding: [Entry(time: 15, kind: 3), Entry(time: 5, kind: 3)])
-            == [Entry(time: 5, kind: 3), a, Entry(time: 15, kind: 3), c])
+        let a = Entry(time: 10, label: 1)
+        let b = Entry(time: 10, label: 2)
+        let c = Entry(time: 20, label: 1)
+        #expect(DigestMerge.merged([a, c], removing: [], adding: [Entry(time: 15, label: 3), Entry(time: 5, label: 3)])
+            == [Entry(time: 5, label: 3), a, Entry(time: 15, label: 3), c])
         #expect(DigestMerge.merged([a, c], removing: [], adding: [a]) == [a, a, c])  // equal entries: any order
         #expect(DigestMerge.merged([a, c], removing: [], adding: [b]) == nil)  // b before or after a: row keys decide
         #expect(DigestMerge.merged([c], removing: [], adding: [a, b]) == nil)

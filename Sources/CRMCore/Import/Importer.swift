@@ -24,7 +24,7 @@ public struct ImportOptions: Sendable {
     public var interactionKinds = InteractionKind.builtIn
     /// Digest entries of written rows kept in memory before they are merged into the stored
     /// digests (`ActivityDelta`); tests make it small.
-    var digestEntriesInMemory = ActivityDelta<ActivityDigest.OrderEntry>.defaultEntriesPerFlush
+    var digestEntriesInMemory = ActivityDelta.defaultEntriesPerFlush
 
     public init() {}
 }

@@ -29,34 +29,46 @@ protocol ActivityChanges: AnyObject {
 /// customers (a large file in time order, every customer everywhere), merging flush after flush
 /// would rewrite every digest each time, so the import stops collecting and every digest is
 /// rebuilt in one ordered scan at the end, as before this type existed.
-final class ActivityDelta<Entry: DigestEntry>: ActivityChanges {
+final class ActivityDelta: ActivityChanges {
+    typealias Entry = ActivityDigest.Entry
+
+    /// An entry waiting to be merged into its customer's digest.
+    private struct Pending {
+        var customer: Int64
+        var entry: Entry
+    }
+
     /// Entries kept in memory before they are merged into the stored digests (32 bytes per order).
     static var defaultEntriesPerFlush: Int { 1 << 20 }
 
     private let entriesPerFlush: Int
     private let db: Database
     private let table: String
+    private let column: ActivityStore.Column
     private let labels: ActivityStore.Labels
     private let customerCount: Int
-    /// Positions in a written row: key, text id, customer, then `Entry.sourceColumns`.
+    /// Positions in a written row: key, text id, customer, then `ActivityDigest.sourceColumns(column)`.
     private var positions: (key: Int, textID: Int, customer: Int, source: [Int]) = (0, 0, 0, [])
     private let replaced: RawStatement
     private let forgetReplaced: RawStatement
     private let storedDigest: RawStatement
-    private var additions: [(customer: Int64, entry: Entry)] = []
-    private var removals: [(customer: Int64, entry: Entry)] = []
+    private var additions: [Pending] = []
+    private var recentLabels: [(bytes: [UInt8], id: Int32)] = []
+    private var removals: [Pending] = []
     /// Customers whose digest only a rebuild from the table can tell.
     private var rebuild: Set<Int64> = []
     /// Every digest is rebuilt at the end (see the type's comment).
     private var rebuildAll = false
 
-    init(_ db: Database, table: String, entriesPerFlush: Int = defaultEntriesPerFlush) throws {
+    init(_ db: Database, _ column: ActivityStore.Column, entriesPerFlush: Int = defaultEntriesPerFlush) throws {
+        let table = column.rawValue
         self.db = db
+        self.column = column
         self.entriesPerFlush = max(1, entriesPerFlush)
         self.table = table
         labels = try ActivityStore.Labels(db)
         customerCount = try ImportStore.count(db, table: "customers")
-        let source = Entry.sourceColumns
+        let source = ActivityDigest.sourceColumns(column)
         let replacedTable = "temp.crm_replaced_\(table)"
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS crm_replaced_\(table)(
@@ -70,7 +82,7 @@ final class ActivityDelta<Entry: DigestEntry>: ActivityChanges {
             """)
         replaced = try RawStatement(db, sql: "SELECT * FROM \(replacedTable)")
         forgetReplaced = try RawStatement(db, sql: "DELETE FROM \(replacedTable)")
-        storedDigest = try RawStatement(db, sql: "SELECT \(Entry.column.rawValue) FROM customer_activity WHERE customer_pk = ?")
+        storedDigest = try RawStatement(db, sql: "SELECT \(column.rawValue) FROM customer_activity WHERE customer_pk = ?")
     }
 
     func start(columns: [String]) throws {
@@ -80,7 +92,7 @@ final class ActivityDelta<Entry: DigestEntry>: ActivityChanges {
             }
             return index
         }
-        positions = (try position("pk"), try position("text_id"), try position("customer_pk"), try Entry.sourceColumns.map(position))
+        positions = (try position("pk"), try position("text_id"), try position("customer_pk"), try ActivityDigest.sourceColumns(column).map(position))
     }
 
     func note(_ rows: RowBuffer, refused: [BulkUpsert.Refusal]) throws {
@@ -88,50 +100,77 @@ final class ActivityDelta<Entry: DigestEntry>: ActivityChanges {
         // Updated rows, from the trigger: their entries as stored before and after.
         var updatedKeys: Set<Int64> = []
         var updatedTexts: Set<String> = []
-        let width = Int32(Entry.sourceColumns.count)
+        let width = Int32(ActivityDigest.sourceColumns(column).count)
         var any = false
         while try replaced.step() {
             any = true
-            let old = try Entry.make(
-                integer: { replaced.optionalInt64(1 + Int32($0)) }, text: { replaced.text(width) }, labels: labels)
-            removals.append((replaced.int64(0), old))
+            let old = try ActivityDigest.entry(
+                column, integer: { replaced.optionalInt64(1 + Int32($0)) }, text: { replaced.text(width) }, labels: labels)
+            removals.append(Pending(customer: replaced.int64(0), entry: old))
             let base = width + 1
-            let new = try Entry.make(
-                integer: { replaced.optionalInt64(base + 3 + Int32($0)) }, text: { replaced.text(base + 2 + width) },
+            let new = try ActivityDigest.entry(
+                column, integer: { replaced.optionalInt64(base + 3 + Int32($0)) }, text: { replaced.text(base + 2 + width) },
                 labels: labels)
-            additions.append((replaced.int64(base + 2), new))
+            additions.append(Pending(customer: replaced.int64(base + 2), entry: new))
             if let text = replaced.text(base + 1) { updatedTexts.insert(text) } else { updatedKeys.insert(replaced.int64(base)) }
         }
         replaced.reset()
         if any { try forgetReplaced.execute() }
-        // Inserted rows, from the batch itself.
+        // Inserted rows, from the batch itself (values read in place: this loop runs on the
+        // writer, the import's bottleneck, once per row).
         let refusedLines = Set(refused.map(\.line))
-        let textPosition = positions.source.count - 1
-        for row in 0..<rows.rowCount {
-            if !refusedLines.isEmpty && refusedLines.contains(rows.lines[row]) { continue }
-            if any {
-                if let text = rows.text(row: row, column: positions.textID) {
-                    if updatedTexts.contains(text) { continue }
-                } else if let key = rows.integer(row: row, column: positions.key), updatedKeys.contains(key) {
-                    continue
+        let rowWidth = rows.width
+        let values = rows.values
+        let source = positions.source
+        let isOrder = column == .orders
+        func integer(_ position: Int) -> Int64? {
+            if case .integer(let value) = values[position] { return value }
+            return nil
+        }
+        try rows.arena.withUnsafeBufferPointer { arena in
+            for row in 0..<rows.rowCount {
+                let base = row * rowWidth
+                if !refusedLines.isEmpty && refusedLines.contains(rows.lines[row]) { continue }
+                if any {
+                    if case .text(let start, let count) = values[base + positions.textID] {
+                        if updatedTexts.contains(String(decoding: UnsafeBufferPointer(rebasing: arena[start..<start + count]), as: UTF8.self)) { continue }
+                    } else if let key = integer(base + positions.key), updatedKeys.contains(key) {
+                        continue
+                    }
                 }
+                guard let customer = integer(base + positions.customer) else { continue }
+                var entry = Entry(time: integer(base + source[0]) ?? 0, label: -1)
+                if isOrder {
+                    entry.amount = integer(base + source[1]) ?? 0
+                    entry.quantity = Int32(clamping: integer(base + source[2]) ?? -1)
+                }
+                if case .text(let start, let count) = values[base + source[source.count - 1]] {
+                    entry.label = try label(UnsafeBufferPointer(rebasing: arena[start..<start + count]))
+                }
+                additions.append(Pending(customer: customer, entry: entry))
             }
-            guard let customer = rows.integer(row: row, column: positions.customer) else { continue }
-            let entry = try Entry.make(
-                integer: { rows.integer(row: row, column: positions.source[$0]) },
-                text: { rows.text(row: row, column: positions.source[textPosition]) }, labels: labels)
-            additions.append((customer, entry))
         }
         if additions.count + removals.count >= entriesPerFlush { try flush(last: false) }
+    }
+
+    /// The label id of a text, through a short list of the texts met so far (categories and
+    /// kinds are few), so a row costs a byte comparison or two instead of a `String`.
+    private func label(_ text: UnsafeBufferPointer<UInt8>) throws -> Int32 {
+        for known in recentLabels where known.bytes.count == text.count {
+            if known.bytes.withUnsafeBufferPointer({ $0.elementsEqual(text) }) { return known.id }
+        }
+        let id = try labels.id(String(decoding: text, as: UTF8.self))
+        if recentLabels.count < 64 { recentLabels.append((Array(text), id)) }
+        return id
     }
 
     func finish() throws {
         try db.execute(sql: "DROP TRIGGER IF EXISTS temp.crm_replaced_\(table); DELETE FROM temp.crm_replaced_\(table);")
         if !rebuildAll { try flush(last: true) }
         if rebuildAll || rebuild.count * 2 > customerCount {
-            try ActivityStore.rebuild(db, Entry.column, customers: nil)
+            try ActivityStore.rebuild(db, column, customers: nil)
         } else if !rebuild.isEmpty {
-            try ActivityStore.rebuild(db, Entry.column, customers: rebuild)
+            try ActivityStore.rebuild(db, column, customers: rebuild)
         }
     }
 
@@ -146,10 +185,10 @@ final class ActivityDelta<Entry: DigestEntry>: ActivityChanges {
             try db.execute(sql: "DROP TRIGGER IF EXISTS temp.crm_replaced_\(table)")
             return
         }
-        let column = Entry.column.rawValue
+        let name = column.rawValue
         let write = BatchedInsert(
-            db, prefix: "INSERT INTO customer_activity(customer_pk, \(column)) VALUES", width: 2,
-            suffix: "ON CONFLICT(customer_pk) DO UPDATE SET \(column) = excluded.\(column)")
+            db, prefix: "INSERT INTO customer_activity(customer_pk, \(name)) VALUES", width: 2,
+            suffix: "ON CONFLICT(customer_pk) DO UPDATE SET \(name) = excluded.\(name)")
         var a = 0
         var r = 0
         while a < additions.count || r < removals.count {
@@ -163,7 +202,7 @@ final class ActivityDelta<Entry: DigestEntry>: ActivityChanges {
             }
             if rebuild.contains(customer) { continue }
             storedDigest.bind(1, customer)
-            let stored = try storedDigest.step() ? Entry.decode(storedDigest.blob(0)) : []
+            let stored = try storedDigest.step() ? ActivityDigest.entries(column, storedDigest.blob(0)) : []
             storedDigest.reset()
             guard let merged = DigestMerge.merged(
                 stored, removing: removals[r..<removeEnd].map(\.entry), adding: additions[a..<addEnd].map(\.entry))
@@ -175,7 +214,7 @@ final class ActivityDelta<Entry: DigestEntry>: ActivityChanges {
             if merged.isEmpty {
                 write.addNull()
             } else {
-                Entry.encode(merged).withUnsafeBytes { write.add(blob: $0) }
+                ActivityDigest.encode(column, merged).withUnsafeBytes { write.add(blob: $0) }
             }
             try write.endRow()
         }
@@ -184,7 +223,7 @@ final class ActivityDelta<Entry: DigestEntry>: ActivityChanges {
         removals.removeAll(keepingCapacity: !last)
     }
 
-    private func end(of customer: Int64, in entries: [(customer: Int64, entry: Entry)], from start: Int) -> Int {
+    private func end(of customer: Int64, in entries: [Pending], from start: Int) -> Int {
         var index = start
         while index < entries.count && entries[index].customer == customer { index += 1 }
         return index

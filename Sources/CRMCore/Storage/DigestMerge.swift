@@ -9,7 +9,9 @@
 /// equal ones, makes the merge give up (the caller then rebuilds that customer from the table).
 /// Equal entries are interchangeable, so their order never matters.
 enum DigestMerge {
-    static func merged<Entry: DigestEntry>(_ stored: [Entry], removing: [Entry], adding: [Entry]) -> [Entry]? {
+    typealias Entry = ActivityDigest.Entry
+
+    static func merged(_ stored: [Entry], removing: [Entry], adding: [Entry]) -> [Entry]? {
         var current = stored
         for old in removing {
             let range = tie(old.time, in: current)
@@ -19,7 +21,7 @@ enum DigestMerge {
             current.remove(at: index)
         }
         guard !adding.isEmpty else { return current }
-        let added = adding.count > 1 ? adding.sorted { $0.time < $1.time } : adding
+        let added = zip(adding, adding.dropFirst()).allSatisfy({ $0.time <= $1.time }) ? adding : adding.sorted { $0.time < $1.time }
         var result: [Entry] = []
         result.reserveCapacity(current.count + added.count)
         var i = 0
@@ -48,7 +50,7 @@ enum DigestMerge {
     }
 
     /// The positions of the entries at `time` in `entries` (sorted by time).
-    private static func tie<Entry: DigestEntry>(_ time: Int64, in entries: [Entry]) -> Range<Int> {
+    private static func tie(_ time: Int64, in entries: [Entry]) -> Range<Int> {
         var low = 0
         var high = entries.count
         while low < high {

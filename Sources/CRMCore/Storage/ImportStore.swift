@@ -18,8 +18,8 @@ enum ImportStore {
         let changes: ActivityChanges?
         switch kind {
         case .customers: changes = nil
-        case .orders: changes = try ActivityDelta<ActivityDigest.OrderEntry>(db, table: kind.table, entriesPerFlush: entriesInMemory)
-        case .interactions: changes = try ActivityDelta<ActivityDigest.InteractionEntry>(db, table: kind.table, entriesPerFlush: entriesInMemory)
+        case .orders: changes = try ActivityDelta(db, .orders, entriesPerFlush: entriesInMemory)
+        case .interactions: changes = try ActivityDelta(db, .interactions, entriesPerFlush: entriesInMemory)
         }
         let result = try body(changes)
         try changes?.finish()
