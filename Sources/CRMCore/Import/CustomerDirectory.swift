@@ -9,8 +9,6 @@ final class CustomerDirectory {
     /// 1 at the index of every customer whose id (and key) is that number, in the dense range.
     private var numeric: [UInt8] = []
     private var others: [String: Int64] = [:]
-    /// Keys of the customers records resolved to: their activity digests need a rebuild.
-    private(set) var touched: Set<Int64> = []
 
     /// Loads every customer of the database. A customer with a numeric id is keyed by it
     /// (`RowKeys`), so only the keys are read; texts only for the others.
@@ -34,10 +32,7 @@ final class CustomerDirectory {
     /// The row key of the record's `customer_id`, or nil with a problem reported.
     func resolve(_ reader: inout FieldReader) -> Int64? {
         guard let id = reader.identifier("customer_id") else { return nil }
-        if let key = key(id) {
-            touched.insert(key)
-            return key
-        }
+        if let key = key(id) { return key }
         reader.report("customer_id", "\(ValueError.quoted(String(decoding: id, as: UTF8.self))) is not a known customer; import the customers first")
         return nil
     }

@@ -24,7 +24,6 @@ struct ImportPass {
     private(set) var fieldColumns: [CustomField] = []
     /// The customers orders or interactions were resolved to.
     private var customers: CustomerDirectory?
-    var touchedCustomers: Set<Int64> { customers?.touched ?? [] }
     private(set) var positions = ColumnPositions()
 
     private(set) var recordsRead = 0
@@ -55,7 +54,8 @@ struct ImportPass {
     /// rows (`RecordParser`), handed over through a bounded queue; this thread, the database's
     /// writer, writes them. Problems are recorded here in the order a single thread would have
     /// met them: a batch's validation problems, then the rows its statement refused.
-    mutating func run(_ db: Database, runID: Int64, currency: Currency) throws -> Int {
+    /// `activity` is told every batch written, to keep the activity digests current.
+    mutating func run(_ db: Database, runID: Int64, currency: Currency, activity: ActivityChanges? = nil) throws -> Int {
         try readHeader()
         fieldColumns = customFields.filter { positions[$0.name] != nil }
             .sorted { (positions[$0.name] ?? 0) < (positions[$1.name] ?? 0) }
@@ -76,6 +76,7 @@ struct ImportPass {
         let upsert = try BulkUpsert(
             db: db, table: kind.table, columns: mapper.tableColumns, clearing: options.clearEmpty ? present : [])
         defer { try? upsert.close(db: db) }
+        try activity?.start(columns: upsert.columns)
         let parser = RecordParser(
             pass: self, mapper: mapper, keys: TextKeys(first: try RowKeys.nextTextKey(db, kind.table)),
             width: upsert.columns.count, rowsPerBatch: upsert.rowsPerStatement, runID: runID)
@@ -99,7 +100,9 @@ struct ImportPass {
             for batch in group {
                 for problem in batch.problems { add(problem) }
                 warnings += batch.warnings
-                for refusal in try upsert.write(batch.rows) { refuse(refusal) }
+                let refusals = try upsert.write(batch.rows)
+                for refusal in refusals { refuse(refusal) }
+                try activity?.note(batch.rows, refused: refusals)
                 pendingFieldWrites += batch.fieldWrites
                 pendingTagWrites += batch.tagWrites
                 try applyFieldWrites(db)

@@ -22,6 +22,9 @@ public struct ImportOptions: Sendable {
     /// The interaction kinds an interactions file may hold: the built-in ones and those the
     /// loaded plugins declare (`PluginCatalog.interactionKinds`).
     public var interactionKinds = InteractionKind.builtIn
+    /// Digest entries of written rows kept in memory before they are merged into the stored
+    /// digests (`ActivityDelta`); tests make it small.
+    var digestEntriesInMemory = ActivityDelta.defaultEntriesPerFlush
 
     public init() {}
 }
@@ -73,9 +76,9 @@ public struct Importer {
             let summary = try database.write { db -> ImportSummary in
                 let runID = try RunLog.begin(db, kind: .import, subject: subject, asOf: nil, startedAt: startedAt)
                 let before = try ImportStore.count(db, table: kind.table)
-                let written = try ImportStore.keepingActivityCurrent(db, kind: kind, touched: { pass.touchedCustomers }) {
+                let written = try ImportStore.keepingActivityCurrent(db, kind: kind, entriesInMemory: options.digestEntriesInMemory) { activity in
                     try ImportStore.deferringIndex(db, table: kind.table, incomingBytes: pass.reader.byteCount) {
-                        try pass.run(db, runID: runID, currency: currency)
+                        try pass.run(db, runID: runID, currency: currency, activity: activity)
                     }
                 }
                 recordsRead = pass.recordsRead

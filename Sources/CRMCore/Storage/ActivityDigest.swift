@@ -71,3 +71,58 @@ enum ActivityDigest {
         T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 }
+
+extension ActivityDigest {
+    /// An entry of either digest, as an import merges it into a stored digest (`DigestMerge`,
+    /// `ActivityDelta`): an order uses every field, an interaction its time and label (the kind),
+    /// with amount and quantity 0.
+    struct Entry: Equatable {
+        var time: Int64
+        var amount: Int64 = 0
+        var quantity: Int32 = 0
+        var label: Int32
+    }
+
+    /// The columns of `column`'s source table (`orders`, `interactions`) an entry is made of, in
+    /// the order `entry` reads them: the time first, the labelled text last.
+    static func sourceColumns(_ column: ActivityStore.Column) -> [String] {
+        column == .orders ? ["ordered_at", "amount", "quantity", "category"] : ["occurred_at", "kind"]
+    }
+
+    /// The entry of a row whose `sourceColumns` are read by `integer` (all but the last) and
+    /// `text` (the last), exactly as `ActivityStore.rebuild` makes it.
+    static func entry(
+        _ column: ActivityStore.Column, integer: (Int) -> Int64?, text: () -> String?, labels: ActivityStore.Labels
+    ) throws -> Entry {
+        switch column {
+        case .orders:
+            return Entry(
+                time: integer(0) ?? 0, amount: integer(1) ?? 0, quantity: Int32(clamping: integer(2) ?? -1),
+                label: try labels.id(text()))
+        case .interactions:
+            return Entry(time: integer(0) ?? 0, label: try labels.id(text()))
+        }
+    }
+
+    static func entries(_ column: ActivityStore.Column, _ bytes: UnsafeRawBufferPointer) -> [Entry] {
+        var entries: [Entry] = []
+        switch column {
+        case .orders:
+            entries.reserveCapacity(bytes.count / orderEntrySize)
+            forEachOrder(bytes) { entries.append(Entry(time: $0.time, amount: $0.amount, quantity: $0.quantity, label: $0.category)) }
+        case .interactions:
+            entries.reserveCapacity(bytes.count / interactionEntrySize)
+            forEachInteraction(bytes) { entries.append(Entry(time: $0.time, label: $0.kind)) }
+        }
+        return entries
+    }
+
+    static func encode(_ column: ActivityStore.Column, _ entries: [Entry]) -> Data {
+        switch column {
+        case .orders:
+            return encode(orders: entries.map { OrderEntry(time: $0.time, amount: $0.amount, quantity: $0.quantity, category: $0.label) })
+        case .interactions:
+            return encode(interactions: entries.map { InteractionEntry(time: $0.time, kind: $0.label) })
+        }
+    }
+}

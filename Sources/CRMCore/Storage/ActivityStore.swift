@@ -1,8 +1,12 @@
 import Foundation
 import GRDB
 
-/// Keeps `customer_activity` (each customer's orders and interactions as one digest) current:
-/// every import rebuilds the digests of the customers it touched, in its own transaction.
+/// `customer_activity` (each customer's orders and interactions as one digest): the labels of
+/// its texts, and the rebuild from the tables that migrations, erasure and merges use and that
+/// an import falls back to where the rows it wrote cannot tell (`ActivityDelta`).
+///
+/// A rebuild orders each customer's entries by time, and entries of the same instant by row key
+/// (the order of `orders_by_customer` / `interactions_by_customer`).
 enum ActivityStore {
     enum Column: String {
         case orders, interactions

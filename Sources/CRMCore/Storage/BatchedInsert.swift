@@ -48,6 +48,11 @@ final class BatchedInsert {
         buffer.appendText(bytes)
     }
 
+    func add(blob: UnsafeRawBufferPointer) {
+        open()
+        buffer.appendBlob(blob)
+    }
+
     func addNull() {
         open()
         buffer.appendNull()

@@ -9,26 +9,20 @@ enum ImportStore {
         "interactions": ("interactions_by_customer", "CREATE INDEX interactions_by_customer ON interactions(customer_pk, occurred_at)"),
     ]
 
-    /// Runs `body` and rebuilds the activity digests of the customers it touched: those in
-    /// `touched()` and those whose order or interaction moved to another customer (a temporary
-    /// trigger notes them). Beyond half of all customers, every digest is rebuilt in one scan.
+    /// Runs `body` with what keeps the activity digests current (nil for customers), then
+    /// brings the digests of the customers it touched up to date from the rows `body` wrote
+    /// (`ActivityDelta`), in the same transaction.
     static func keepingActivityCurrent<T>(
-        _ db: Database, kind: RecordKind, touched: () -> Set<Int64>, _ body: () throws -> T
+        _ db: Database, kind: RecordKind, entriesInMemory: Int, _ body: (ActivityChanges?) throws -> T
     ) throws -> T {
-        guard let column = ActivityStore.Column(rawValue: kind.rawValue) else { return try body() }
-        try db.execute(sql: """
-            CREATE TEMP TABLE IF NOT EXISTS crm_moved(customer_pk INTEGER);
-            DELETE FROM temp.crm_moved;
-            CREATE TEMP TRIGGER IF NOT EXISTS crm_moved_\(kind.table) AFTER UPDATE OF customer_pk ON main.\(kind.table)
-            WHEN OLD.customer_pk <> NEW.customer_pk
-            BEGIN INSERT INTO crm_moved VALUES (OLD.customer_pk); END;
-            """)
-        let result = try body()
-        var customers = touched()
-        customers.formUnion(try Int64.fetchAll(db, sql: "SELECT customer_pk FROM temp.crm_moved"))
-        try db.execute(sql: "DROP TRIGGER IF EXISTS temp.crm_moved_\(kind.table); DELETE FROM temp.crm_moved;")
-        let total = try count(db, table: "customers")
-        try ActivityStore.rebuild(db, column, customers: customers.count * 2 > total ? nil : customers)
+        let changes: ActivityChanges?
+        switch kind {
+        case .customers: changes = nil
+        case .orders: changes = try ActivityDelta(db, .orders, entriesPerFlush: entriesInMemory)
+        case .interactions: changes = try ActivityDelta(db, .interactions, entriesPerFlush: entriesInMemory)
+        }
+        let result = try body(changes)
+        try changes?.finish()
         return result
     }
 

@@ -49,6 +49,9 @@ final class MultiRowStatement {
                     // a non-null pointer for empty text, which SQLite would otherwise bind as NULL.
                     let base = bytes.baseAddress.map { UnsafeRawPointer($0 + start) } ?? UnsafeRawPointer(bitPattern: 1)
                     sqlite3_bind_text(statement, index, base?.assumingMemoryBound(to: CChar.self), Int32(count), nil)
+                case .blob(let start, let count):
+                    let base = bytes.baseAddress.map { UnsafeRawPointer($0 + start) } ?? UnsafeRawPointer(bitPattern: 1)
+                    sqlite3_bind_blob(statement, index, base, Int32(count), nil)
                 }
                 index += 1
             }

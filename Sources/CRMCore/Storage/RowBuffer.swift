@@ -9,6 +9,7 @@ final class RowBuffer: @unchecked Sendable {
         case null
         case integer(Int64)
         case text(start: Int, count: Int)
+        case blob(start: Int, count: Int)
     }
 
     /// Values per row.
@@ -45,9 +46,27 @@ final class RowBuffer: @unchecked Sendable {
         values.append(.text(start: start, count: bytes.count))
     }
 
+    func appendBlob(_ bytes: UnsafeRawBufferPointer) {
+        let start = arena.count
+        arena.append(contentsOf: bytes)
+        values.append(.blob(start: start, count: bytes.count))
+    }
+
     func appendText(_ string: String?) {
         guard var string else { return appendNull() }
         string.withUTF8 { appendText($0) }
+    }
+
+    /// The integer at `column` of `row`; nil when it is NULL or not an integer.
+    func integer(row: Int, column: Int) -> Int64? {
+        if case .integer(let value) = values[row * width + column] { return value }
+        return nil
+    }
+
+    /// The text at `column` of `row`; nil when it is NULL or not a text.
+    func text(row: Int, column: Int) -> String? {
+        guard case .text(let start, let count) = values[row * width + column] else { return nil }
+        return arena.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<start + count]), as: UTF8.self) }
     }
 
     /// Abandons the row being filled (its values failed validation).
