@@ -76,9 +76,11 @@ public struct Importer {
             let summary = try database.write { db -> ImportSummary in
                 let runID = try RunLog.begin(db, kind: .import, subject: subject, asOf: nil, startedAt: startedAt)
                 let before = try ImportStore.count(db, table: kind.table)
-                let written = try ImportStore.keepingActivityCurrent(db, kind: kind, entriesInMemory: options.digestEntriesInMemory) { activity in
-                    try ImportStore.deferringIndex(db, table: kind.table, incomingBytes: pass.reader.byteCount) {
-                        try pass.run(db, runID: runID, currency: currency, activity: activity)
+                let written = try ImportStore.withImportCache(db) {
+                    try ImportStore.keepingActivityCurrent(db, kind: kind, entriesInMemory: options.digestEntriesInMemory) { activity in
+                        try ImportStore.deferringIndex(db, table: kind.table, incomingBytes: pass.reader.byteCount) {
+                            try pass.run(db, runID: runID, currency: currency, activity: activity)
+                        }
                     }
                 }
                 recordsRead = pass.recordsRead

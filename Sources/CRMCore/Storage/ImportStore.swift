@@ -30,6 +30,19 @@ enum ImportStore {
     /// record underestimates how many rows a file adds.
     static let bytesPerRecordAtMost = 128
 
+    /// The page cache an import's writer uses: 64 MiB instead of SQLite's 2 MB, so a file in time
+    /// order (every customer's rows scattered over the table) does not spill pages to the
+    /// operating system for every row (docs/decisions.md).
+    static let importCacheKiB = 65_536
+
+    /// Runs `body` with the connection's page cache at `importCacheKiB`, then restores it.
+    static func withImportCache<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        try db.execute(sql: "PRAGMA cache_size = \(-importCacheKiB)")
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(previous)") }
+        return try body()
+    }
+
     /// Runs `body`; when the import is large for `table` (the file's `incomingBytes` hold at least
     /// as many records, at `bytesPerRecordAtMost`, as the table has rows: an empty table always),
     /// without its secondary index, rebuilt afterwards in the same transaction (so a crash leaves
