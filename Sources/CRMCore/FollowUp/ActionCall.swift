@@ -28,22 +28,27 @@ struct ActionCall {
 
     let action: FollowUpRun.Action
     let profiles: ProfileTable
-    let fields: [ProfileField]
+    let customer: ActionCustomer
     let asOf: Timestamp
 
     func evaluate(_ candidates: [Candidate]) -> [Verdict] {
-        action.plugin.state.perform { _ in candidates.map(verdict) }
+        let source = action.plugin.profileFieldSource
+        return source.serving(profiles, fields: customer.fields) {
+            action.plugin.state.perform { _ in candidates.map { verdict($0, source: source) } }
+        }
     }
 
-    private func verdict(_ candidate: Candidate) -> Verdict {
+    private func verdict(_ candidate: Candidate, source: ProfileFieldSource) -> Verdict {
         if let skip = candidate.skip { return .skipped(skip, recorded: true) }
         guard let row = candidate.row else { return .skipped(nil, recorded: true) }
         let definition = action.definition
         let state = action.plugin.state
-        let customer = customerTable(row: row, candidate: candidate)
+        source.customer = row
+        source.extras = { name in Self.extra(name, of: candidate) }
+        let customer = self.customer.table(profiles, row: row)
         let event = eventTable(candidate.event)
         do {
-            if let condition = definition.condition {
+            if let condition = self.customer.condition {
                 let answer = try state.call(condition, [customer, action.params, event]).first ?? .nil
                 guard case .boolean(let met) = answer else {
                     return .failed(line: nil, message: "when must return true or false, got \(PluginSchema.typeName(answer))")
@@ -52,7 +57,7 @@ struct ActionCall {
                 if !met { return .skipped("condition not met", recorded: definition.trigger.kind != .stay) }
             }
             if Holdout.isHeldOut(action: definition.name, customerID: candidate.customerID, share: definition.holdout) { return .heldOut }
-            let effects = try Effect.list(from: try state.call(definition.run, [customer, action.params, event]).first, today: profiles.asOfDate)
+            let effects = try Effect.list(from: try state.call(self.customer.run, [customer, action.params, event]).first, today: profiles.asOfDate)
             try EffectWriter.checkPermissions(effects, of: action.plugin.definition)
             return .apply(effects)
         } catch let error as LuaError {
@@ -64,17 +69,16 @@ struct ActionCall {
         }
     }
 
-    /// `c`: the whole profile, plus `c.segments` (segment per segmentation as stored now) and `c.tags`.
-    private func customerTable(row: Int, candidate: Candidate) -> LuaValue {
-        var table: [LuaValue: LuaValue] = [:]
-        table.reserveCapacity(fields.count + 2)
-        for field in fields {
-            let value = field.read(profiles, row).luaValue
-            if value != .nil { table[.string(field.name)] = value }
+    /// `c.segments` (segment per segmentation as stored now) and `c.tags`, when the action reads them.
+    private static func extra(_ name: String, of candidate: Candidate) -> LuaValue? {
+        switch name {
+        case "segments":
+            return .table(Dictionary(uniqueKeysWithValues: candidate.segments.map { (LuaValue.string($0.key), LuaValue.string($0.value)) }))
+        case "tags":
+            return .table(Dictionary(uniqueKeysWithValues: candidate.tags.map { (LuaValue.string($0), LuaValue.boolean(true)) }))
+        default:
+            return nil
         }
-        table["segments"] = .table(Dictionary(uniqueKeysWithValues: candidate.segments.map { (LuaValue.string($0.key), LuaValue.string($0.value)) }))
-        table["tags"] = .table(Dictionary(uniqueKeysWithValues: candidate.tags.map { (LuaValue.string($0), LuaValue.boolean(true)) }))
-        return .table(table)
     }
 
     private func eventTable(_ event: FollowUpEvent) -> LuaValue {

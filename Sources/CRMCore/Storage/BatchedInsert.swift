@@ -53,6 +53,9 @@ final class BatchedInsert {
         buffer.appendNull()
     }
 
+    /// Whether ending the next row writes the statement (so rows it refers to must be written first).
+    var isOneRowFromFull: Bool { buffer.rowCount + 1 == rowsPerStatement }
+
     /// Ends the row of the values added since the last one; writes when a statement is full.
     func endRow() throws {
         open()
