@@ -30,6 +30,16 @@ struct ActionCall {
     let profiles: ProfileTable
     let customer: ActionCustomer
     let asOf: Timestamp
+    /// `event.as_of`, formatted once.
+    private let asOfText: LuaValue
+
+    init(action: FollowUpRun.Action, profiles: ProfileTable, customer: ActionCustomer, asOf: Timestamp) {
+        self.action = action
+        self.profiles = profiles
+        self.customer = customer
+        self.asOf = asOf
+        asOfText = .string(asOf.iso8601)
+    }
 
     func evaluate(_ candidates: [Candidate]) -> [Verdict] {
         let source = action.plugin.profileFieldSource
@@ -84,7 +94,7 @@ struct ActionCall {
     private func eventTable(_ event: FollowUpEvent) -> LuaValue {
         let trigger = action.definition.trigger
         var table: [LuaValue: LuaValue] = [
-            "kind": .string(trigger.kind.rawValue), "segmentation": .string(trigger.segmentation), "as_of": .string(asOf.iso8601),
+            "kind": .string(trigger.kind.rawValue), "segmentation": .string(trigger.segmentation), "as_of": asOfText,
         ]
         if let from = event.from { table["from"] = .string(from) }
         if let to = event.to { table["to"] = .string(to) }
