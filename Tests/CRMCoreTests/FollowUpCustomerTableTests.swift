@@ -64,6 +64,25 @@ struct FollowUpCustomerTableTests {
         #expect(!keys.contains("recency_days"))
     }
 
+    @Test("an action that returns c itself in message data sends the whole profile, as when c held every field")
+    func returnsTheCustomer() throws {
+        let scenario = try FollowUpScenario(
+            actions: """
+                    send = { segmentation = "state", enter = "Hot",
+                      run = function(c)
+                        return { { kind = "message", channel = "email", template = "all", data = { who = c } } }
+                      end },
+                """, otherPlugins: ["nicknames.lua": Self.nicknames])
+        _ = try CustomFields(database: scenario.database, catalog: scenario.catalog).set(customerID: "1", name: "nickname", text: "Bo")
+        try scenario.set("1", "Hot")
+        let summary = try scenario.run("2025-01-01")
+        #expect(summary.count(.applied) == 1, "\(summary.firings.map { $0.detail ?? "" })")
+        let data = try #require(try scenario.database.outbox().first?.data)
+        for part in ["\"nickname\":\"Bo\"", "\"order_count\":0", "\"id\":\"1\"", "\"segments\":{\"state\":\"Hot\"}", "\"tags\":{}"] {
+            #expect(data.contains(part), "\(data) lacks \(part)")
+        }
+    }
+
     @Test("a failing action still names its plugin file and the line of the error, in when and in run")
     func failureNamesTheLine() throws {
         let scenario = try FollowUpScenario(actions: """

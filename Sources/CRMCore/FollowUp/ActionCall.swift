@@ -58,8 +58,8 @@ struct ActionCall {
         let customer = self.customer.table(profiles, row: row)
         let event = eventTable(candidate.event)
         do {
-            if let condition = self.customer.condition {
-                let answer = try state.call(condition, [customer, action.params, event]).first ?? .nil
+            if let condition = self.customer.condition, let plain = definition.condition {
+                let answer = try call(condition, else: plain, customer, row: row, candidate: candidate, event: event).first ?? .nil
                 guard case .boolean(let met) = answer else {
                     return .failed(line: nil, message: "when must return true or false, got \(PluginSchema.typeName(answer))")
                 }
@@ -67,7 +67,8 @@ struct ActionCall {
                 if !met { return .skipped("condition not met", recorded: definition.trigger.kind != .stay) }
             }
             if Holdout.isHeldOut(action: definition.name, customerID: candidate.customerID, share: definition.holdout) { return .heldOut }
-            let effects = try Effect.list(from: try state.call(self.customer.run, [customer, action.params, event]).first, today: profiles.asOfDate)
+            let results = try call(self.customer.run, else: definition.run, customer, row: row, candidate: candidate, event: event)
+            let effects = try Effect.list(from: results.first, today: profiles.asOfDate)
             try EffectWriter.checkPermissions(effects, of: action.plugin.definition)
             return .apply(effects)
         } catch let error as LuaError {
@@ -76,6 +77,22 @@ struct ActionCall {
             return .failed(line: nil, message: error.message)
         } catch {
             return .failed(line: nil, message: "\(error)")
+        }
+    }
+
+    /// Calls `wrapped(c, p, event)`. When what it returned holds `c` itself (a table with the lazy
+    /// lookup's metatable, which the bridge does not read), calls the plugin's own function
+    /// again with the whole profile in `c`, as it was called before `c` became lazy.
+    private func call(
+        _ wrapped: LuaFunctionRef, else plain: LuaFunctionRef, _ customer: LuaValue, row: Int, candidate: Candidate, event: LuaValue
+    ) throws(LuaError) -> [LuaValue] {
+        let state = action.plugin.state
+        do {
+            return try state.call(wrapped, [customer, action.params, event])
+        } catch where error.kind == .badReturn && error.message.contains("metatables") {
+            var whole = self.customer.wholeTable(profiles, row: row)
+            for name in ActionCustomer.extraNames { whole[.string(name)] = Self.extra(name, of: candidate) }
+            return try state.call(plain, [.table(whole), action.params, event])
         }
     }
 

@@ -40,13 +40,22 @@ struct ActionCustomer {
 
     /// The table for the customer in `row` (the eager fields; the rest comes on demand).
     func table(_ profiles: ProfileTable, row: Int) -> LuaValue {
+        .table(Self.values(of: eager, profiles, row: row))
+    }
+
+    /// Every field of the customer in `row`, for the rare call that returns `c` itself.
+    func wholeTable(_ profiles: ProfileTable, row: Int) -> [LuaValue: LuaValue] {
+        Self.values(of: fields, profiles, row: row)
+    }
+
+    private static func values(of fields: [ProfileField], _ profiles: ProfileTable, row: Int) -> [LuaValue: LuaValue] {
         var table: [LuaValue: LuaValue] = [:]
-        table.reserveCapacity(eager.count)
-        for field in eager {
+        table.reserveCapacity(fields.count + extraNames.count)
+        for field in fields {
             let value = field.read(profiles, row).luaValue
             if value != .nil { table[.string(field.name)] = value }
         }
-        return .table(table)
+        return table
     }
 
     /// Calls `f(c, ...)` with the lazy lookup installed on `c`; a table read through it is
