@@ -10,7 +10,10 @@ struct FollowUpScenario {
     let database: CRMDatabase
     let plugins: String
 
-    init(customers count: Int = 3, actions: String, permissions: String = "\"tasks\", \"tags\", \"messages\", \"fields\"", params: String = "") throws {
+    init(
+        customers count: Int = 3, actions: String, permissions: String = "\"tasks\", \"tags\", \"messages\", \"fields\"", params: String = "",
+        otherPlugins: [String: String] = [:]
+    ) throws {
         sandbox = try Sandbox()
         database = try sandbox.database()
         var csv = "id,name,email,state\n"
@@ -29,7 +32,7 @@ struct FollowUpScenario {
               },
             }
             """
-        plugins = try Plugins.folder(in: sandbox, ["flow.lua": plugin])
+        plugins = try Plugins.folder(in: sandbox, otherPlugins.merging(["flow.lua": plugin]) { _, flow in flow })
         _ = try Importer(database: database).importFile(.customers, path: try sandbox.file("customers.csv", csv), customFields: PluginCatalog.load(directories: [plugins]).fields)
     }
 

@@ -28,23 +28,38 @@ struct ActionCall {
 
     let action: FollowUpRun.Action
     let profiles: ProfileTable
-    let fields: [ProfileField]
+    let customer: ActionCustomer
     let asOf: Timestamp
+    /// `event.as_of`, formatted once.
+    private let asOfText: LuaValue
 
-    func evaluate(_ candidates: [Candidate]) -> [Verdict] {
-        action.plugin.state.perform { _ in candidates.map(verdict) }
+    init(action: FollowUpRun.Action, profiles: ProfileTable, customer: ActionCustomer, asOf: Timestamp) {
+        self.action = action
+        self.profiles = profiles
+        self.customer = customer
+        self.asOf = asOf
+        asOfText = .string(asOf.iso8601)
     }
 
-    private func verdict(_ candidate: Candidate) -> Verdict {
+    func evaluate(_ candidates: [Candidate]) -> [Verdict] {
+        let source = action.plugin.profileFieldSource
+        return source.serving(profiles, fields: customer.fields) {
+            action.plugin.state.perform { _ in candidates.map { verdict($0, source: source) } }
+        }
+    }
+
+    private func verdict(_ candidate: Candidate, source: ProfileFieldSource) -> Verdict {
         if let skip = candidate.skip { return .skipped(skip, recorded: true) }
         guard let row = candidate.row else { return .skipped(nil, recorded: true) }
         let definition = action.definition
         let state = action.plugin.state
-        let customer = customerTable(row: row, candidate: candidate)
+        source.customer = row
+        source.extras = { name in Self.extra(name, of: candidate) }
+        let customer = self.customer.table(profiles, row: row)
         let event = eventTable(candidate.event)
         do {
-            if let condition = definition.condition {
-                let answer = try state.call(condition, [customer, action.params, event]).first ?? .nil
+            if let condition = self.customer.condition, let plain = definition.condition {
+                let answer = try call(condition, else: plain, customer, row: row, candidate: candidate, event: event).first ?? .nil
                 guard case .boolean(let met) = answer else {
                     return .failed(line: nil, message: "when must return true or false, got \(PluginSchema.typeName(answer))")
                 }
@@ -52,7 +67,8 @@ struct ActionCall {
                 if !met { return .skipped("condition not met", recorded: definition.trigger.kind != .stay) }
             }
             if Holdout.isHeldOut(action: definition.name, customerID: candidate.customerID, share: definition.holdout) { return .heldOut }
-            let effects = try Effect.list(from: try state.call(definition.run, [customer, action.params, event]).first, today: profiles.asOfDate)
+            let results = try call(self.customer.run, else: definition.run, customer, row: row, candidate: candidate, event: event)
+            let effects = try Effect.list(from: results.first, today: profiles.asOfDate)
             try EffectWriter.checkPermissions(effects, of: action.plugin.definition)
             return .apply(effects)
         } catch let error as LuaError {
@@ -64,23 +80,38 @@ struct ActionCall {
         }
     }
 
-    /// `c`: the whole profile, plus `c.segments` (segment per segmentation as stored now) and `c.tags`.
-    private func customerTable(row: Int, candidate: Candidate) -> LuaValue {
-        var table: [LuaValue: LuaValue] = [:]
-        table.reserveCapacity(fields.count + 2)
-        for field in fields {
-            let value = field.read(profiles, row).luaValue
-            if value != .nil { table[.string(field.name)] = value }
+    /// Calls `wrapped(c, p, event)`. When what it returned holds `c` itself (a table with the lazy
+    /// lookup's metatable, which the bridge does not read), calls the plugin's own function
+    /// again with the whole profile in `c`, as it was called before `c` became lazy.
+    private func call(
+        _ wrapped: LuaFunctionRef, else plain: LuaFunctionRef, _ customer: LuaValue, row: Int, candidate: Candidate, event: LuaValue
+    ) throws(LuaError) -> [LuaValue] {
+        let state = action.plugin.state
+        do {
+            return try state.call(wrapped, [customer, action.params, event])
+        } catch where error.kind == .badReturn && error.message.contains("metatables") {
+            var whole = self.customer.wholeTable(profiles, row: row)
+            for name in ActionCustomer.extraNames { whole[.string(name)] = Self.extra(name, of: candidate) }
+            return try state.call(plain, [.table(whole), action.params, event])
         }
-        table["segments"] = .table(Dictionary(uniqueKeysWithValues: candidate.segments.map { (LuaValue.string($0.key), LuaValue.string($0.value)) }))
-        table["tags"] = .table(Dictionary(uniqueKeysWithValues: candidate.tags.map { (LuaValue.string($0), LuaValue.boolean(true)) }))
-        return .table(table)
+    }
+
+    /// `c.segments` (segment per segmentation as stored now) and `c.tags`, when the action reads them.
+    private static func extra(_ name: String, of candidate: Candidate) -> LuaValue? {
+        switch name {
+        case "segments":
+            return .table(Dictionary(uniqueKeysWithValues: candidate.segments.map { (LuaValue.string($0.key), LuaValue.string($0.value)) }))
+        case "tags":
+            return .table(Dictionary(uniqueKeysWithValues: candidate.tags.map { (LuaValue.string($0), LuaValue.boolean(true)) }))
+        default:
+            return nil
+        }
     }
 
     private func eventTable(_ event: FollowUpEvent) -> LuaValue {
         let trigger = action.definition.trigger
         var table: [LuaValue: LuaValue] = [
-            "kind": .string(trigger.kind.rawValue), "segmentation": .string(trigger.segmentation), "as_of": .string(asOf.iso8601),
+            "kind": .string(trigger.kind.rawValue), "segmentation": .string(trigger.segmentation), "as_of": asOfText,
         ]
         if let from = event.from { table["from"] = .string(from) }
         if let to = event.to { table["to"] = .string(to) }

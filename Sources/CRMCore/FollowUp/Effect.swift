@@ -30,6 +30,11 @@ enum Effect: Equatable {
     }
 
     static let priorities = ["low", "normal", "high", "urgent"]
+    /// The keys each kind of effect may have.
+    private static let taskKeys = ["kind", "title", "body", "owner", "priority", "due", "due_in_days"]
+    private static let tagKeys = ["kind", "tag"]
+    private static let messageKeys = ["kind", "channel", "template", "data"]
+    private static let fieldKeys = ["kind", "field", "value"]
     static let maximumTagLength = 64
 
     /// Reads the list `run` returned; the message says which effect and key is wrong.
@@ -49,17 +54,17 @@ enum Effect: Equatable {
 
     private static func effect(_ value: LuaValue, today: CalendarDate) throws(EffectError) -> Effect {
         guard case .table(let fields) = value else { throw EffectError("expected a table with a kind, got \(PluginSchema.typeName(value))") }
-        let kinds = EffectKind.allCases.map(\.rawValue)
         guard case .string(let kindName)? = fields["kind"], let kind = EffectKind(rawValue: kindName) else {
+            let kinds = EffectKind.allCases.map(\.rawValue)
             let given = fields["kind"].map { $0.stringValue.map { "\"\($0)\"" } ?? PluginSchema.typeName($0) } ?? "none"
             throw EffectError("unknown effect kind \(given) (kinds: \(kinds.joined(separator: ", ")))")
         }
         let allowed: [String]
         switch kind {
-        case .task: allowed = ["kind", "title", "body", "owner", "priority", "due", "due_in_days"]
-        case .tag, .untag: allowed = ["kind", "tag"]
-        case .message: allowed = ["kind", "channel", "template", "data"]
-        case .field: allowed = ["kind", "field", "value"]
+        case .task: allowed = taskKeys
+        case .tag, .untag: allowed = tagKeys
+        case .message: allowed = messageKeys
+        case .field: allowed = fieldKeys
         }
         for key in fields.keys where !allowed.contains(key.stringValue ?? "") {
             throw EffectError("unknown key \(key.stringValue.map { "'\($0)'" } ?? "\(key)") in a \(kindName) effect (allowed: \(allowed.dropFirst().joined(separator: ", ")))")

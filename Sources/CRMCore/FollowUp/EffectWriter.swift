@@ -40,9 +40,11 @@ struct EffectWriter {
         return values
     }
 
-    /// Writes the effects (nothing when `runID` is nil: a dry run); returns one line per effect.
+    /// Writes the effects into `writes` (nothing when `runID` is nil: a dry run), field values
+    /// at once; returns one line per effect.
     func write(
-        _ effects: [Effect], for customerPK: Int64, from origin: Origin, fieldValues: [String: String?], db: Database, runID: Int64?
+        _ effects: [Effect], for customerPK: Int64, from origin: Origin, fieldValues: [String: String?], db: Database, runID: Int64?,
+        writes: FollowUpWrites?
     ) throws -> [String] {
         var lines: [String] = []
         let now = Timestamp.now()
@@ -50,19 +52,19 @@ struct EffectWriter {
             switch effect {
             case .task(let task):
                 lines.append("task \"\(task.title)\"" + (task.owner.map { " for \($0)" } ?? "") + (task.due.map { " due \($0.iso8601)" } ?? ""))
-                if runID != nil {
-                    try FollowUpStore.addTask(db, followUp: origin.followUp, customerPK: customerPK, action: origin.name, task: task, createdAt: now)
+                if runID != nil, let writes {
+                    try writes.addTask(followUp: origin.followUp, customerPK: customerPK, action: origin.name, task: task, createdAt: now)
                 }
             case .tag(let tag), .untag(let tag):
                 lines.append("\(effect.kind.rawValue) \"\(tag)\"")
-                if runID != nil {
-                    try FollowUpStore.tag(db, customerPK: customerPK, tag: tag, add: effect.kind == .tag, followUp: origin.followUp, at: now)
+                if runID != nil, let writes {
+                    try writes.tag(customerPK: customerPK, tag: tag, add: effect.kind == .tag, followUp: origin.followUp, at: now)
                 }
             case .message(let channel, let template, let data):
                 var line = "message \(channel) \"\(template)\""
-                if runID != nil {
-                    let status = try OutboxStore.add(
-                        db, key: "\(origin.key)/\(index + 1)", followUp: origin.followUp, customerPK: customerPK, action: origin.name,
+                if runID != nil, let writes {
+                    let status = try writes.addMessage(
+                        key: "\(origin.key)/\(index + 1)", followUp: origin.followUp, customerPK: customerPK, action: origin.name,
                         channel: channel, template: template, data: data, transactional: origin.transactional, caps: origin.caps,
                         createdAt: now)
                     if status == .suppressed { line += " (suppressed: \(channel) blocked)" }

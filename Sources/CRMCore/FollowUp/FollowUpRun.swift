@@ -71,12 +71,19 @@ struct FollowUpRun {
         var summary = FollowUpSummary()
         let asOf = profiles.asOf
         let days = profiles.dayCounter
+        let writes = try runID.map { _ in try FollowUpWrites(db) }
         for action in actions {
             let trigger = action.definition.trigger
-            let fields = ProfileField.all(for: profiles, seenBy: action.plugin.definition.profile)
+            let customer = try ActionCustomer(
+                plugin: action.plugin, run: action.definition.run, condition: action.definition.condition,
+                fields: ProfileField.all(for: profiles, seenBy: action.plugin.definition.profile))
             let set = Set(trigger.segments)
+            // The store reads only the transitions into (enter) or out of (leave) the trigger's segments.
             let transitions = runID == nil
-                ? wouldMove[trigger.segmentation] ?? [] : try FollowUpStore.transitions(db, after: action.definition.name, segmentation: trigger.segmentation)
+                ? wouldMove[trigger.segmentation] ?? []
+                : try FollowUpStore.transitions(
+                    db, after: action.definition.name, segmentation: trigger.segmentation,
+                    into: trigger.kind == .enter ? trigger.segments : nil, outOf: trigger.kind == .leave ? trigger.segments : nil)
             var events: [FollowUpEvent]
             switch trigger.kind {
             case .enter: events = transitions.filter { event in event.to.map(set.contains) == true && !(event.from.map(set.contains) ?? false) }
@@ -100,13 +107,15 @@ struct FollowUpRun {
                     batch.append(events[next])
                     next += 1
                 }
-                let candidates = try batch.map { try candidate(action, $0, db: db, asOf: asOf) }
-                let verdicts = ActionCall(action: action, profiles: profiles, fields: fields, asOf: asOf).evaluate(candidates)
+                let candidates = try candidates(action, batch, db: db, asOf: asOf)
+                let verdicts = ActionCall(action: action, profiles: profiles, customer: customer, asOf: asOf).evaluate(candidates)
                 for (candidate, verdict) in zip(candidates, verdicts) {
-                    let firing = try settle(action, candidate, verdict, db: db, runID: runID, asOf: asOf)
+                    let firing = try settle(action, candidate, verdict, db: db, runID: runID, writes: writes, asOf: asOf)
                     if firing.outcome == .failed, let detail = firing.detail { failures.append(detail) }
                     summary.firings.append(firing)
                 }
+                // The next batch's re-entry rule and tags read what this one wrote.
+                try writes?.flush()
             }
             if runID != nil, let first = failures.first {
                 try RunLog.recordFailure(
@@ -123,25 +132,37 @@ struct FollowUpRun {
 
     static let batchSize = 512
 
-    /// What the database says about one event before Lua is asked: who, their segments and
-    /// tags, and whether the re-entry rule already stops it.
-    private func candidate(_ action: Action, _ event: FollowUpEvent, db: Database, asOf: Timestamp) throws -> ActionCall.Candidate {
-        let row = row(of: event.customerPK)
-        let customerID = try row.map { profiles.ids[$0] } ?? customerID(db, event.customerPK)
-        var candidate = ActionCall.Candidate(event: event, customerID: customerID, row: row, segments: [:], tags: [])
-        if event.retryOf == nil, let skip = try reentryRule(action.definition, customerPK: event.customerPK, db: db, asOf: asOf) {
-            candidate.skip = skip
-        } else if row == nil {
-            candidate.skip = "customer \(customerID) was not in this run's profiles"
-        } else {
-            (candidate.segments, candidate.tags) = try FollowUpStore.segmentsAndTags(db, customerPK: event.customerPK, segmentations: segmentations)
+    /// What the database says about a batch of events before Lua is asked: who, their
+    /// segments and tags (read for the whole batch at once), and whether the re-entry rule
+    /// already stops one.
+    private func candidates(_ action: Action, _ events: [FollowUpEvent], db: Database, asOf: Timestamp) throws -> [ActionCall.Candidate] {
+        var candidates: [ActionCall.Candidate] = []
+        candidates.reserveCapacity(events.count)
+        let lastFired = action.definition.reentry == .everyTime
+            ? [:] : try FollowUpStore.lastFired(db, action: action.definition.name, customerPKs: events.filter { $0.retryOf == nil }.map(\.customerPK))
+        for event in events {
+            let row = row(of: event.customerPK)
+            let customerID = try row.map { profiles.ids[$0] } ?? customerID(db, event.customerPK)
+            var candidate = ActionCall.Candidate(event: event, customerID: customerID, row: row, segments: [:], tags: [])
+            if event.retryOf == nil, let skip = reentryRule(action.definition, lastFired: lastFired[event.customerPK], asOf: asOf) {
+                candidate.skip = skip
+            } else if row == nil {
+                candidate.skip = "customer \(customerID) was not in this run's profiles"
+            }
+            candidates.append(candidate)
         }
-        return candidate
+        let asked = candidates.filter { $0.skip == nil }.map(\.event.customerPK)
+        let found = try FollowUpStore.segmentsAndTags(db, customerPKs: asked, segmentations: segmentations)
+        for index in candidates.indices where candidates[index].skip == nil {
+            if let context = found[candidates[index].event.customerPK] { (candidates[index].segments, candidates[index].tags) = context }
+        }
+        return candidates
     }
 
     /// Records the verdict on one event and writes its effects (nothing in a dry run).
     private func settle(
-        _ action: Action, _ candidate: ActionCall.Candidate, _ verdict: ActionCall.Verdict, db: Database, runID: Int64?, asOf: Timestamp
+        _ action: Action, _ candidate: ActionCall.Candidate, _ verdict: ActionCall.Verdict, db: Database, runID: Int64?,
+        writes: FollowUpWrites?, asOf: Timestamp
     ) throws -> FollowUpSummary.Firing {
         let definition = action.definition
         let kind = definition.trigger.kind
@@ -150,9 +171,9 @@ struct FollowUpRun {
         func record(_ outcome: FollowUpSummary.Firing.Outcome, _ detail: String?) throws -> Int64 {
             firing.outcome = outcome
             firing.detail = detail
-            guard let runID else { return 0 }
-            return try FollowUpStore.record(
-                db, event: candidate.event, action: definition.name, plugin: action.plugin.name, trigger: kind.rawValue, runID: runID,
+            guard let runID, let writes else { return 0 }
+            return try writes.record(
+                event: candidate.event, action: definition.name, plugin: action.plugin.name, trigger: kind.rawValue, runID: runID,
                 asOf: asOf, outcome: outcome.rawValue, detail: detail)
         }
         let prefix = action.plugin.file + "%LINE%: action '\(definition.name)': customer \(candidate.customerID): "
@@ -177,15 +198,15 @@ struct FollowUpRun {
                 name: definition.name, key: "\(definition.name)/\(candidate.customerID)/\(candidate.event.transitionID)",
                 transactional: definition.transactional, caps: definition.caps, followUp: followUp)
             firing.effects = try writer.write(
-                effects, for: candidate.event.customerPK, from: origin, fieldValues: fieldValues, db: db, runID: runID)
+                effects, for: candidate.event.customerPK, from: origin, fieldValues: fieldValues, db: db, runID: runID, writes: writes)
         }
         return firing
     }
 
     /// Why the action's re-entry rule keeps it from firing again, or nil.
-    private func reentryRule(_ action: ActionDefinition, customerPK: Int64, db: Database, asOf: Timestamp) throws -> String? {
+    private func reentryRule(_ action: ActionDefinition, lastFired last: Timestamp?, asOf: Timestamp) -> String? {
         if action.reentry == .everyTime { return nil }
-        guard let last = try FollowUpStore.lastFired(db, action: action.name, customerPK: customerPK) else { return nil }
+        guard let last else { return nil }
         switch action.reentry {
         case .everyTime: return nil
         case .once: return "fires once per customer; it fired as of \(last.iso8601)"

@@ -50,7 +50,10 @@ final class JobEffects {
             guard try FollowUpStore.claimJobEffect(db, job: job, scheduledFor: asOf, customerPK: pk, sequence: sequence) else {
                 return (false, [])
             }
-            return (true, try writer.write(effects, for: pk, from: origin, fieldValues: fieldValues, db: db, runID: 0))
+            let writes = try FollowUpWrites(db)
+            let lines = try writer.write(effects, for: pk, from: origin, fieldValues: fieldValues, db: db, runID: 0, writes: writes)
+            try writes.flush()
+            return (true, lines)
         }
         return .table([
             "applied": .boolean(applied),

@@ -10,11 +10,15 @@ final class ProfileFieldSource {
     private var fields: [String: ProfileField] = [:]
     private var table: ProfileTable?
     var customer = 0
+    /// Values that are not profile fields, asked first: an action's `c.segments` and `c.tags`,
+    /// built only when the action reads them.
+    var extras: ((String) -> LuaValue?)?
 
     /// Registers the source in `state` (once per state).
     init(registeringIn state: LuaState) throws(LuaError) {
         try state.register(table: "crm", name: "profile_field") { [unowned self] arguments in
             guard let name = arguments.first?.stringValue, let table = self.table else { return [.nil] }
+            if let extra = self.extras?(name) { return [extra] }
             guard let field = self.fields[name] else {
                 // A window the plugin did not declare would read as nil and silently change a rule;
                 // the wrapper raises this at the plugin's line.
@@ -40,6 +44,7 @@ final class ProfileFieldSource {
             // Do not keep a million customers alive after the loop.
             self.table = nil
             self.fields = [:]
+            self.extras = nil
         }
         return try body()
     }

@@ -13,6 +13,9 @@ final class BatchedInsert {
     private let rowsPerStatement: Int
     private let buffer: RowBuffer
     private var full: MultiRowStatement?
+    /// Statements of 64, 32, …, 1 rows for what is left when a flush finds the buffer not full
+    /// (prepared once each: preparing a statement per flush cost more than the rows).
+    private var partial: [Int: MultiRowStatement] = [:]
     private var rowOpen = false
 
     /// - Parameters:
@@ -58,6 +61,9 @@ final class BatchedInsert {
         buffer.appendNull()
     }
 
+    /// Whether ending the next row writes the statement (so rows it refers to must be written first).
+    var isOneRowFromFull: Bool { buffer.rowCount + 1 == rowsPerStatement }
+
     /// Ends the row of the values added since the last one; writes when a statement is full.
     func endRow() throws {
         open()
@@ -74,7 +80,16 @@ final class BatchedInsert {
             if full == nil { full = try MultiRowStatement(db, prefix: prefix, width: buffer.width, rows: rows, suffix: suffix) }
             try full?.run(buffer, from: 0)
         } else {
-            try MultiRowStatement(db, prefix: prefix, width: buffer.width, rows: rows, suffix: suffix).run(buffer, from: 0)
+            var first = 0
+            while first < rows {
+                var size = 1
+                while size * 2 <= rows - first { size *= 2 }
+                if partial[size] == nil {
+                    partial[size] = try MultiRowStatement(db, prefix: prefix, width: buffer.width, rows: size, suffix: suffix)
+                }
+                try partial[size]?.run(buffer, from: first)
+                first += size
+            }
         }
         buffer.removeAll()
     }

@@ -37,8 +37,11 @@ enum FollowUpStore {
             arguments: [action])
     }
 
-    /// The transitions of `segmentation` after the action's cursor: the changes it has not seen.
-    static func transitions(_ db: Database, after action: String, segmentation: String) throws -> [FollowUpEvent] {
+    /// The transitions of `segmentation` after the action's cursor: the changes it has not seen;
+    /// only those into one of `into` (when given) or out of one of `outOf` (when given).
+    static func transitions(
+        _ db: Database, after action: String, segmentation: String, into: [String]? = nil, outOf: [String]? = nil
+    ) throws -> [FollowUpEvent] {
         // The cursor is read first so the query below is a range over the rowid.
         let cursor = try Int64.fetchOne(db, sql: "SELECT transition_id FROM action_cursors WHERE action = ?", arguments: [action])
             ?? Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transitions") ?? 0
@@ -47,14 +50,25 @@ enum FollowUpStore {
             sql: """
                 SELECT t.id, t.customer_pk, f.name, g.name FROM transitions t
                 LEFT JOIN segment_codes f ON f.code = t.from_code JOIN segment_codes g ON g.code = t.to_code
-                WHERE t.id > ? AND t.segmentation_code = (SELECT code FROM segmentation_codes WHERE name = ?) ORDER BY t.id
+                WHERE t.id > ? AND t.segmentation_code = (SELECT code FROM segmentation_codes WHERE name = ?)
+                  \(into.map { "AND t.to_code IN (\(codes($0)))" } ?? "") \(outOf.map { "AND t.from_code IN (\(codes($0)))" } ?? "")
+                ORDER BY t.id
                 """,
-            arguments: [cursor, segmentation])
+            arguments: StatementArguments(
+                [cursor as any DatabaseValueConvertible, segmentation]
+                    + (into.map { [segmentation] + $0 } ?? []) + (outOf.map { [segmentation] + $0 } ?? [])))
         var events: [FollowUpEvent] = []
         while let row = try rows.next() {
             events.append(FollowUpEvent(customerPK: row[1], transitionID: row[0], from: row[2], to: row[3]))
         }
         return events
+    }
+
+    /// The codes of the named segments of a segmentation: the SQL for its arguments, the
+    /// segmentation's name and then the names.
+    private static func codes(_ names: [String]) -> String {
+        "SELECT g.code FROM segment_codes g JOIN segmentation_codes s ON s.code = g.segmentation WHERE s.name = ? AND g.name IN ("
+            + names.map { _ in "?" }.joined(separator: ", ") + ")"
     }
 
     /// Customers in `segments` of `segmentation` since before `enteredBefore` whose stay has not
@@ -105,59 +119,61 @@ enum FollowUpStore {
         }
     }
 
-    /// The as-of of the last time `action` fired (or held out) for the customer.
-    static func lastFired(_ db: Database, action: String, customerPK: Int64) throws -> Timestamp? {
-        try Int64.fetchOne(
+    /// The as-of of the last time `action` fired (or held out) for each of the customers that
+    /// it fired for.
+    static func lastFired(_ db: Database, action: String, customerPKs: [Int64]) throws -> [Int64: Timestamp] {
+        var last: [Int64: Timestamp] = [:]
+        guard !customerPKs.isEmpty else { return last }
+        let rows = try Row.fetchCursor(
             db.cachedStatement(
-                sql: "SELECT max(as_of) FROM follow_ups WHERE action = ? AND customer_pk = ? AND outcome IN ('applied', 'held_out')"),
-            arguments: [action, customerPK]
-        ).map(Timestamp.init(microsecondsSinceEpoch:))
+                sql: """
+                    SELECT customer_pk, max(as_of) FROM follow_ups
+                    WHERE customer_pk IN (SELECT value FROM json_each(?)) AND action = ? AND outcome IN ('applied', 'held_out')
+                    GROUP BY customer_pk
+                    """),
+            arguments: [jsonList(customerPKs), action])
+        while let row = try rows.next() { last[row[0]] = Timestamp(microsecondsSinceEpoch: row[1]) }
+        return last
     }
 
-    /// The customer's current segment in each of `segmentations`, and their tags (point
-    /// lookups on the memberships key: there is no index by customer alone).
-    static func segmentsAndTags(_ db: Database, customerPK: Int64, segmentations: [String]) throws -> (segments: [String: String], tags: [String]) {
-        var segments: [String: String] = [:]
-        let lookup = try db.cachedStatement(sql: "SELECT g.name FROM memberships m JOIN segment_codes g ON g.code = m.segment_code WHERE m.segmentation_code = (SELECT code FROM segmentation_codes WHERE name = ?) AND m.customer_pk = ?")
+    /// `[1,2,3]`: keys for `json_each`, one statement for a batch of customers.
+    private static func jsonList(_ keys: [Int64]) -> String {
+        "[" + keys.map(String.init).joined(separator: ",") + "]"
+    }
+
+    /// Each customer's current segment in each of `segmentations` and their tags, for a batch
+    /// of customers at once: one query per segmentation and one for the tags, each a range of
+    /// point lookups on the table's key (there is no index by customer alone on memberships).
+    /// Customers with no segment and no tag are absent.
+    static func segmentsAndTags(
+        _ db: Database, customerPKs: [Int64], segmentations: [String]
+    ) throws -> [Int64: (segments: [String: String], tags: [String])] {
+        var found: [Int64: (segments: [String: String], tags: [String])] = [:]
+        guard !customerPKs.isEmpty else { return found }
+        let keys = jsonList(customerPKs)
+        let codes = try db.cachedStatement(sql: "SELECT code FROM segmentation_codes WHERE name = ?")
+        let names = try db.cachedStatement(sql: "SELECT code, name FROM segment_codes WHERE segmentation = ?")
+        let members = try db.cachedStatement(
+            sql: """
+                SELECT customer_pk, segment_code FROM memberships
+                WHERE segmentation_code = ? AND customer_pk IN (SELECT value FROM json_each(?))
+                """)
         for segmentation in segmentations {
-            if let segment = try String.fetchOne(lookup, arguments: [segmentation, customerPK]) { segments[segmentation] = segment }
+            guard let code = try Int64.fetchOne(codes, arguments: [segmentation]) else { continue }
+            var segments: [Int64: String] = [:]
+            for row in try Row.fetchAll(names, arguments: [code]) { segments[row[0]] = row[1] }
+            let rows = try Row.fetchCursor(members, arguments: [code, keys])
+            while let row = try rows.next() {
+                guard let segment = segments[row[1]] else { continue }
+                found[row[0], default: ([:], [])].segments[segmentation] = segment
+            }
         }
-        let tags = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT tag FROM customer_tags WHERE customer_pk = ? ORDER BY tag"), arguments: [customerPK])
-        return (segments, tags)
-    }
-
-    /// Records an event's outcome; for a retry, updates the failed row. Returns the row id.
-    @discardableResult
-    static func record(
-        _ db: Database, event: FollowUpEvent, action: String, plugin: String, trigger: String, runID: Int64, asOf: Timestamp,
-        outcome: String, detail: String?
-    ) throws -> Int64 {
-        if let retry = event.retryOf {
-            try db.execute(
-                sql: "UPDATE follow_ups SET outcome = ?, detail = ?, run_id = ?, as_of = ?, attempts = attempts + 1 WHERE id = ?",
-                arguments: [outcome, detail, runID, asOf.microsecondsSinceEpoch, retry])
-            return retry
-        }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO follow_ups(action, plugin, customer_pk, transition_id, trigger, run_id, as_of, outcome, detail)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [action, plugin, event.customerPK, event.transitionID, trigger, runID, asOf.microsecondsSinceEpoch, outcome, detail])
-        return db.lastInsertedRowID
-    }
-
-    static func addTask(_ db: Database, followUp: Int64?, customerPK: Int64, action: String, task: Effect.TaskRequest, createdAt: Timestamp) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO tasks(follow_up_id, customer_pk, action, title, body, owner, priority, due_date, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            followUp, customerPK, action, task.title, task.body, task.owner, task.priority, task.due?.iso8601,
-            createdAt.microsecondsSinceEpoch,
-        ])
+        let tags = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: "SELECT customer_pk, tag FROM customer_tags WHERE customer_pk IN (SELECT value FROM json_each(?)) ORDER BY customer_pk, tag"),
+            arguments: [keys])
+        while let row = try tags.next() { found[row[0], default: ([:], [])].tags.append(row[1]) }
+        return found
     }
 
     static func tag(_ db: Database, customerPK: Int64, tag: String, add: Bool, followUp: Int64?, at instant: Timestamp) throws {

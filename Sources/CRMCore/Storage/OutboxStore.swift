@@ -23,30 +23,15 @@ enum OutboxStore {
             createdAt: Timestamp(microsecondsSinceEpoch: row[13]), sentAt: (row[14] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)))
     }
 
+    /// Whether there is any do-not-contact record.
+    static func anyBlocks(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contact_blocks)") ?? false
+    }
+
     /// The do-not-contact reason for a customer's channel, if any.
     static func block(_ db: Database, customerPK: Int64, channel: String) throws -> String? {
         try String.fetchOne(
             db.cachedStatement(sql: "SELECT reason FROM contact_blocks WHERE customer_pk = ? AND channel = ?"), arguments: [customerPK, channel])
-    }
-
-    /// Adds a message; one blocked for its channel is kept as suppressed with the reason.
-    static func add(
-        _ db: Database, key: String, followUp: Int64?, customerPK: Int64, action: String, channel: String, template: String, data: String,
-        transactional: Bool, caps: MessageCaps, createdAt: Timestamp
-    ) throws -> OutboxMessage.Status {
-        let blocked = try block(db, customerPK: customerPK, channel: channel)
-        let status: OutboxMessage.Status = blocked == nil ? .pending : .suppressed
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO outbox(key, follow_up_id, customer_pk, action, channel, template, data, transactional, cap_day, cap_week,
-                                   status, note, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING
-                """
-        ).execute(arguments: [
-            key, followUp, customerPK, action, channel, template, data, transactional, caps.perDay, caps.perWeek, status.rawValue,
-            blocked.map { "suppressed: \(channel) blocked (\($0))" }, createdAt.microsecondsSinceEpoch,
-        ])
-        return status
     }
 
     /// Claims up to `limit` messages due at `now` for `owner` until `leaseEnds`, applying the
