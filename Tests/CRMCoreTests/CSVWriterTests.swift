@@ -5,18 +5,6 @@ import Testing
 
 @Suite("CSV writer")
 struct CSVWriterTests {
-    /// A small deterministic generator so a failing round trip can be replayed.
-    private struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private static let pieces = [
         "a", "Z", "0", " ", ",", "\"", "\"\"", "\n", "\r\n", "\r", "\t", "é", "e\u{301}", "王", "伟", "東京", "한",
         "🎉", "👩‍👩‍👧", "NULL", "x,y", "  ", ";",

@@ -9,17 +9,6 @@ import Testing
 /// `ActivityStore.rebuild` gives from the tables.
 @Suite("Activity digests from the rows in hand")
 struct DigestFromRowsTests {
-    private struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private struct Rollback: Error {}
 
     /// Every customer's two digests as stored, a missing row or NULL as empty.
