@@ -5,7 +5,7 @@ import Testing
 
 /// Classification and computed fields with one Lua state per core give what one state gives:
 /// the same memberships, transitions, reasons and field values, and the same first error.
-@Suite("Classification and computed fields in two Lua states")
+@Suite("Classification, computed fields and scores in two Lua states")
 struct ParallelClassificationTests {
     static let two = SegmentClassification.States(count: 2, minimumCustomersEach: 1)
 
@@ -128,5 +128,44 @@ struct ParallelClassificationTests {
             #expect(error.description.contains("score.lua:5"), "\(error)")
             #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customer_fields") } == 0)
         }
+    }
+
+    @Test("scores: one and two states give the same values and explanations, and the same first error")
+    func scores() throws {
+        let source = """
+            return {
+              name = "scoring", version = "1.0.0", description = "d",
+              scores = {
+                spend = { decimals = 2, compute = function(c)
+                  return c.monetary / (1 + c.order_count), "from " .. c.order_count .. " orders"
+                end },
+                broken = { compute = function(c)
+                  if c.id == "18" then return "high" end
+                  if c.id == "5" then error("bad customer " .. c.id) end
+                  return 1
+                end },
+              },
+            }
+            """
+        var stored: [[String]] = []
+        for states in [ParallelProfileLoop.States.one, Self.two] {
+            let sandbox = try Sandbox()
+            let database = try Fixture.trickyDatabase(in: sandbox)
+            let folder = try Plugins.folder(in: sandbox, ["scoring.lua": source])
+            var engine = ScoreEngine(database: database, catalog: PluginCatalog.load(directories: [folder]))
+            engine.states = states
+            let results = try engine.run(["spend", "broken"], asOf: Plugins.asOf)
+            #expect(try results[0].get().customers > 10)
+            guard case .failure(let error) = results[1] else {
+                Issue.record("broken should fail")
+                continue
+            }
+            #expect(error.customerID == "5")
+            #expect(error.description.contains("scoring.lua:9"), "\(error)")
+            stored.append(try database.read { db in
+                try String.fetchAll(db, sql: "SELECT customer_pk || ' ' || score || ' ' || value || ' ' || ifnull(explanation, '-') FROM scores ORDER BY 1")
+            })
+        }
+        #expect(stored.count == 2 && stored[0] == stored[1] && stored[0].count > 10)
     }
 }

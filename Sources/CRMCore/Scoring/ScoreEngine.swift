@@ -19,6 +19,8 @@ public struct ScoreOutcome: Sendable {
 public struct ScoreEngine {
     let database: CRMDatabase
     let catalog: PluginCatalog
+    /// How many Lua states compute at once (`ParallelProfileLoop`).
+    var states = ParallelProfileLoop.States.perCore
 
     /// Calls `compute` and turns a non-number into a marker the host reports (with the type).
     static let wrapperSource = """
@@ -72,16 +74,17 @@ public struct ScoreEngine {
         let decayField = score.decay.flatMap { decay in
             ProfileField.all(for: profiles).first { $0.name == decay.field }
         }
-        var values: [(customerPK: Int64, value: Double, explanation: String?)] = []
-        values.reserveCapacity(profiles.count)
-        var luaTime = Duration.zero
-        try ProfileLoop(plugin: plugin, profiles: profiles, inputs: inputs, subject: score.name, functionName: "compute").run(
-            function: score.compute, wrapperSource: Self.wrapperSource, luaTime: &luaTime
-        ) { customer, text, explanation throws(SegmentationError) in
+        let name = score.name
+        let loop = ParallelProfileLoop(
+            plugin: plugin, profiles: profiles, inputs: inputs, subject: name, functionName: "compute",
+            function: { state in state.definition.scores.first(where: { $0.name == name })?.compute },
+            wrapperSource: Self.wrapperSource, states: states)
+        let (values, luaTime) = try loop.run {
+            customer, text, explanation throws(SegmentationError) -> (customerPK: Int64, value: Double, explanation: String?) in
             guard let text, !text.hasPrefix("!"), let number = Double(text), number.isFinite else {
                 let got = text.map { $0.hasPrefix("!") ? "a \($0.dropFirst())" : $0 } ?? "nothing"
                 throw SegmentationError(
-                    segmentation: score.name, file: plugin.file, function: "compute", customerID: profiles.ids[customer],
+                    segmentation: name, file: plugin.file, function: "compute", customerID: profiles.ids[customer],
                     message: "returned \(got); expected a finite number")
             }
             var value = number
@@ -97,7 +100,7 @@ public struct ScoreEngine {
                 let scale = pow(10, Double(decimals))
                 value = (value * scale).rounded() / scale
             }
-            values.append((profiles.pks[customer], value, explanation))
+            return (profiles.pks[customer], value, explanation)
         }
         let pks = values.map(\.customerPK)
         let current = try database.read { db in try ScoreStore.current(db, score: score.name, pks: pks) }
