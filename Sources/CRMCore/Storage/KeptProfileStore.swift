@@ -9,10 +9,12 @@ import GRDB
 ///   also stands for (`valid_from` ≤ as-of < `valid_until`) and the last change it includes
 ///   (`through_change`). Its presence turns the change log on.
 /// - `kept_profile_columns`: one blob per column, little-endian, the way the table holds it.
-/// - `profile_changes`: a log, written by triggers on `customers` and `customer_activity`, of
-///   every customer whose data changed after a profile was first kept. A kept table is used only
-///   when no change came after `through_change`; a run that builds writes a new one and clears
-///   the log up to what it read (but its last entry, which keeps change numbers growing).
+/// - `profile_changes`: a log, written by triggers on `customers`, `customer_activity` and
+///   `customer_fields`, of every customer whose data changed after a profile was first kept. A
+///   kept table is used as it is when no change came after `through_change`, with the changed
+///   customers' rows built again when a few did (`ProfileTablePatch`); a run that keeps writes
+///   the table it used and clears the log up to what it read (but its last entry, which keeps
+///   change numbers growing).
 enum KeptProfileStore {
     /// What a kept table must have been built for to stand for a requested one: the format, the
     /// shape, the custom fields, the currency's scale, the business time zone and as-of's local day.
