@@ -5,9 +5,14 @@ import Foundation
 struct Output {
     let format: OutputFormat
 
-    /// Prints text cells (nil is an empty cell, `null` in JSON).
-    func print(columns: [String], rows: [[String?]]) throws {
-        try print(columns: columns, values: rows.map { $0.map(JSONValue.text) })
+    /// Prints text cells (nil is an empty cell, `null` in JSON). CSV is written row by row as
+    /// `rows` produces them, so a lazy sequence of a million rows is never held whole.
+    func print<Rows: Sequence<[String?]>>(columns: [String], rows: Rows) throws {
+        guard format == .csv else { return try print(columns: columns, values: rows.map { $0.map(JSONValue.text) }) }
+        let writer = CSVWriter.standardOutput()
+        try writer.write(row: columns)
+        for row in rows { try writer.write(row: row.map { JSONValue.text($0).cellText }) }
+        try writer.close()
     }
 
     /// Prints typed cells: a header row in table and CSV, an array of objects (`[]` when empty) in JSON.

@@ -28,12 +28,13 @@ public final class SegmentReasons {
         var members = try database.keyedMembers(segmentation: segmentation, segment: segment)
         if let limit, members.count > limit { members.removeLast(members.count - limit) }
         defer { (profiles, statistics) = (nil, nil) }
-        let reasons = try explain(segmentation, pks: members.map(\.pk), segments: members.map(\.membership.segment))
-        return members.enumerated().map { index, member in
-            var membership = member.membership
-            membership.reason = reasons?[index]
-            return membership
-        }
+        let pks = members.map(\.pk)
+        // One array of memberships at a time: a million of them are a few hundred bytes each.
+        var result = members.map(\.membership)
+        members = []
+        let reasons = try explain(segmentation, pks: pks, segments: result.map(\.segment))
+        if let reasons { for index in result.indices { result[index].reason = reasons[index] } }
+        return result
     }
 
     /// Every current membership of one customer, with reasons.

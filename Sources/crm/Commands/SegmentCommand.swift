@@ -198,7 +198,7 @@ struct SegmentCommand: ParsableCommand {
             let members = try SegmentReasons(database: database, catalog: catalog).members(segmentation: name, segment: segment, limit: limit)
             try Output(format: format).print(
                 columns: ["customer_id", "segment", "reason", "since"],
-                rows: members.map { [$0.customerID, $0.segment, $0.reason, $0.since.iso8601] })
+                rows: members.lazy.map { [$0.customerID, $0.segment, $0.reason, $0.since.iso8601] })
         }
     }
 
