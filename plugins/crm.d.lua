@@ -65,7 +65,7 @@
 ---@field rank? table<string, crm.Rank>
 ---@field stats? string[]
 ---@field frequencies? table<string, crm.Frequencies>
----@field compute fun(c: crm.Customer, p: crm.Params): number, string?  returns the value and why
+---@field compute fun(c: crm.Customer, p: crm.Params): number, string?  returns the value and why; depends on c and p only (one Lua state per core)
 ---@field decay? { half_life_days: number, by: string, when_missing?: "decayed"|"kept" }  value * 0.5 ^ (c[by] / half_life_days), e.g. by = "days_since_last_interaction"; nil c[by]: 0 ("decayed", the default) or the value ("kept")
 ---@field decimals? integer  round the stored value to this many decimal places (0..15)
 ---@field examples? { customer: table<string, any>, params?: table<string, any>, score: number }[]
@@ -87,7 +87,7 @@
 ---@field pattern? string             string fields: a Lua pattern the value must match (string.find)
 ---@field personal? boolean           holds personal data: erased by `crm customer delete --anonymize`
 ---@field validate? fun(value: any): boolean, string?  extra check; return false and a message to refuse
----@field compute? fun(c: crm.Customer, p: crm.Params): any  makes the field computed: recomputed by `crm segment run` and `crm field compute`; nil removes the value
+---@field compute? fun(c: crm.Customer, p: crm.Params): any  makes the field computed: recomputed by `crm segment run` and `crm field compute`; nil removes the value; depends on c and p only (one Lua state per core)
 ---@field rank? table<string, crm.Rank>   computed fields only, as for segmentations
 ---@field stats? string[]
 ---@field frequencies? table<string, crm.Frequencies>

@@ -52,7 +52,6 @@ struct ActionCall {
         if let skip = candidate.skip { return .skipped(skip, recorded: true) }
         guard let row = candidate.row else { return .skipped(nil, recorded: true) }
         let definition = action.definition
-        let state = action.plugin.state
         source.customer = row
         source.extras = { name in Self.extra(name, of: candidate) }
         let customer = self.customer.table(profiles, row: row)

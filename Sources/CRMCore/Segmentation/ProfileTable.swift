@@ -78,26 +78,8 @@ public struct ProfileTable: Sendable {
     /// Makes room for `customers` rows, so building a million-row table does not copy every
     /// column each time it doubles.
     mutating func reserveCapacity(_ customers: Int) {
-        pks.reserveCapacity(customers)
-        ids.reserveCapacity(customers)
-        for column in [\Self.city, \.industry, \.companySize, \.gender, \.occupation, \.topCategories] {
-            self[keyPath: column].reserveCapacity(customers)
-        }
-        ageYears.reserveCapacity(customers)
-        categoryCount.reserveCapacity(customers)
-        for column in [\Self.tenureDays, \.orderCount, \.maxOrderQuantity, \.daysSinceFirstOrder, \.recencyDays, \.daysSinceLastInteraction] {
-            self[keyPath: column].reserveCapacity(customers)
-        }
-        monetary.reserveCapacity(customers)
-        returnsCount.reserveCapacity(customers)
-        returnedAmount.reserveCapacity(customers)
-        maxOrderAmount.reserveCapacity(customers)
-        medianDaysBetweenOrders.reserveCapacity(customers)
-        lastDaysBetweenOrders.reserveCapacity(customers)
-        kindWindowCounts.reserveCapacity(customers * shape.kindWindows.count)
-        anyKindWindowCounts.reserveCapacity(customers * shape.anyKindWindows.count)
-        orderWindowCounts.reserveCapacity(customers * shape.orderWindows.count)
-        revenueWindowSums.reserveCapacity(customers * shape.revenueWindows.count)
+        var reserver = ProfileCapacityReserver(customers: customers)
+        try? visitColumns(&reserver)  // reserving throws nothing
     }
 
     /// Names the custom fields, each with an empty column, for a reader to fill

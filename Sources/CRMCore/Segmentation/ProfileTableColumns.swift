@@ -42,3 +42,15 @@ extension ProfileTable {
         for (index, name) in customFieldNames.enumerated() { try visitor.visit("field " + name, &customFieldValues[index]) }
     }
 }
+
+/// Reserves room for a number of customers in every column (`ProfileTable.reserveCapacity`).
+struct ProfileCapacityReserver: ProfileColumnVisitor {
+    let customers: Int
+
+    mutating func visit<Value: BitwiseCopyable>(_ name: String, _ values: inout [Value], perCustomer: Int) {
+        values.reserveCapacity(customers * perCustomer)
+    }
+    mutating func visit(_ name: String, _ column: inout TextColumn) { column.reserveCapacity(customers) }
+    mutating func visit(_ name: String, texts: inout [String]) { texts.reserveCapacity(customers) }
+    mutating func visit(_ name: String, _ column: inout ProfileColumn) {}
+}

@@ -140,12 +140,13 @@ extension CRMDatabase {
         let scale = try currency().scale
         let zone = try businessTimeZone()
         if keep, try !read(KeptProfileStore.changeLogStarted) { try write(KeptProfileStore.startChangeLog) }
+        var empty = ProfileTable(asOf: asOf, currencyScale: scale, shape: shape, timeZone: zone)
+        empty.prepareCustomFields(fields.map(\.name))
         let key = KeptProfileStore.key(
-            shape: shape, fields: fields, currencyScale: scale, timeZone: zone, asOfDay: zone.dayCounter().day(of: asOf))
+            shape: shape, fields: fields, currencyScale: scale, timeZone: zone, asOfDay: empty.dayCounter.day(of: asOf))
         return try read { db in
             let builder = ProfileBuilder(asOf: asOf, currencyScale: scale, shape: shape, timeZone: zone)
-            var table = ProfileTable(asOf: asOf, currencyScale: scale, shape: shape, timeZone: zone)
-            table.prepareCustomFields(fields.map(\.name))
+            var table = empty
             switch try KeptProfileStore.load(db, key: key, into: &table) {
             case .current:
                 return table
