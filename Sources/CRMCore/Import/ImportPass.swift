@@ -77,9 +77,14 @@ struct ImportPass {
             db: db, table: kind.table, columns: mapper.tableColumns, clearing: options.clearEmpty ? present : [])
         defer { try? upsert.close(db: db) }
         try activity?.start(columns: upsert.columns)
+        var window: KeyOrderWindow?
+        if kind != .customers, options.keyOrderWindowRows > 0, let key = upsert.columns.firstIndex(of: "pk"), let textID = upsert.columns.firstIndex(of: "text_id") {
+            window = KeyOrderWindow(
+                capacity: options.keyOrderWindowRows, keyColumn: key, textIDColumn: textID, rowsPerBatch: upsert.rowsPerStatement)
+        }
         let parser = RecordParser(
             pass: self, mapper: mapper, keys: TextKeys(first: try RowKeys.nextTextKey(db, kind.table)),
-            width: upsert.columns.count, rowsPerBatch: upsert.rowsPerStatement, runID: runID)
+            width: upsert.columns.count, rowsPerBatch: upsert.rowsPerStatement, runID: runID, window: window)
         let queue = BatchQueue(capacity: 4)
         let finished = DispatchSemaphore(value: 0)
         let thread = Thread { [parser, queue] in
@@ -97,15 +102,21 @@ struct ImportPass {
             }
         }
         while let group = queue.pop() {
-            for batch in group {
-                for problem in batch.problems { add(problem) }
-                warnings += batch.warnings
-                let refusals = try upsert.write(batch.rows)
-                for refusal in refusals { refuse(refusal) }
-                try activity?.note(batch.rows, refused: refusals)
-                pendingFieldWrites += batch.fieldWrites
-                pendingTagWrites += batch.tagWrites
-                try applyFieldWrites(db)
+            if let order = group.order {
+                // A window sorted by key (KeyOrderWindow), written at once.
+                let buffers = group.batches.map(\.rows)
+                let refusals = try upsert.write(WriteOrder(buffers: buffers, order: order))
+                report(group.batches, refusals: refusals)
+                try activity?.note(buffers, refused: refusals)
+            } else {
+                for batch in group.batches {
+                    let refusals = try upsert.write(batch.rows)
+                    report([batch], refusals: refusals)
+                    try activity?.note([batch.rows], refused: refusals)
+                    pendingFieldWrites += batch.fieldWrites
+                    pendingTagWrites += batch.tagWrites
+                    try applyFieldWrites(db)
+                }
             }
             queue.noteRefusals(refusedLines.count)
             queue.recycle(group)
@@ -124,6 +135,23 @@ struct ImportPass {
         !options.skipInvalid && problems.count >= options.maxProblems
     }
 
+    /// Records what writing `batches` found: their validation problems and the rows the
+    /// database refused, in line order (so an import that stops after `maxProblems` lists the
+    /// first ones of the file), and their warnings.
+    private mutating func report(_ batches: [RecordBatch], refusals: [BulkUpsert.Refusal]) {
+        var found: [ImportProblem] = []
+        for batch in batches {
+            found += batch.problems
+            warnings += batch.warnings
+        }
+        for refusal in refusals {
+            refusedLines.insert(refusal.line)
+            found.append(ImportProblem(file: path, line: refusal.line, column: "id", reason: refusal.reason))
+        }
+        if !refusals.isEmpty { found = found.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element) }
+        for problem in found { add(problem) }
+    }
+
     /// Writes the pending field values and tags of customers that were written (not refused).
     private mutating func applyFieldWrites(_ db: Database) throws {
         for write in pendingFieldWrites where !refusedLines.contains(write.line) {
@@ -134,11 +162,6 @@ struct ImportPass {
             try FollowUpStore.replaceTags(db, customerID: write.customerID, tags: write.tags)
         }
         pendingTagWrites.removeAll(keepingCapacity: true)
-    }
-
-    private mutating func refuse(_ refusal: BulkUpsert.Refusal) {
-        refusedLines.insert(refusal.line)
-        add(ImportProblem(file: path, line: refusal.line, column: "id", reason: refusal.reason))
     }
 
     private mutating func add(_ problem: ImportProblem) {

@@ -24,6 +24,15 @@ final class RecordBatch: @unchecked Sendable {
     }
 }
 
+/// Batches handed to the writer at once; with an `order`, a window of rows sorted by key
+/// (`KeyOrderWindow`), written in that order and reported as one.
+struct BatchGroup {
+    var batches: [RecordBatch]
+    var order: [WriteOrder.Row]?
+
+    var rowCount: Int { batches.reduce(0) { $0 + $1.rows.rowCount } }
+}
+
 /// A bounded queue of batches from one parser thread to one writer, handed over in groups (one
 /// lock and wake-up per group, not per 100 rows), with the emptied batches going back for
 /// reuse. Bounded, so memory stays flat when the writer is the slower side.
@@ -32,7 +41,9 @@ final class BatchQueue: @unchecked Sendable {
     static let groupSize = 8
     private let condition = NSCondition()
     private let capacity: Int
-    private var full: [[RecordBatch]] = []
+    private var full: [BatchGroup] = []
+    /// Pops so far: a sorted window waits until the writer took it.
+    private var taken = 0
     private var head = 0
     private var free: [RecordBatch] = []
     private var closed = false
@@ -43,27 +54,33 @@ final class BatchQueue: @unchecked Sendable {
         self.capacity = capacity
     }
 
-    /// Hands `group` to the writer, waiting while the queue is full. False when the writer
-    /// gave up (then the parser stops).
-    func push(_ group: [RecordBatch]) -> Bool {
+    /// Hands `group` to the writer, waiting while the queue is full. A sorted window waits for
+    /// an empty queue and until the writer took it, so the parser reads the next window while
+    /// this one is written and no more than two are in memory. False when the writer gave up
+    /// (then the parser stops).
+    func push(_ group: BatchGroup) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while full.count - head >= capacity && !cancelled { condition.wait() }
+        let window = group.batches.count > Self.groupSize
+        while (window ? full.count > head : full.count - head >= capacity) && !cancelled { condition.wait() }
         if cancelled { return false }
         full.append(group)
+        let position = taken + full.count - head
         condition.broadcast()
-        return true
+        while window && taken < position && !cancelled { condition.wait() }
+        return !cancelled
     }
 
     /// The next group of batches, waiting for one; nil once the parser closed the queue and
     /// every group was taken, or after `cancel()`.
-    func pop() -> [RecordBatch]? {
+    func pop() -> BatchGroup? {
         condition.lock()
         defer { condition.unlock() }
         while head == full.count && !closed && !cancelled { condition.wait() }
         if cancelled || head == full.count { return nil }
         let group = full[head]
         head += 1
+        taken += 1
         if head > 64 {
             full.removeFirst(head)
             head = 0
@@ -89,10 +106,10 @@ final class BatchQueue: @unchecked Sendable {
     }
 
     /// Gives written batches back for the parser to refill.
-    func recycle(_ group: [RecordBatch]) {
-        for batch in group { batch.clear() }
+    func recycle(_ group: BatchGroup) {
+        for batch in group.batches { batch.clear() }
         condition.lock()
-        free += group
+        free += group.batches
         condition.unlock()
     }
 
@@ -134,6 +151,8 @@ final class RecordParser: @unchecked Sendable {
     private let width: Int
     private let rowsPerBatch: Int
     private let runID: Int64
+    /// Rows out of key order are held here and written sorted (nil for customers).
+    private let window: KeyOrderWindow?
 
     private(set) var recordsRead = 0
     private(set) var stoppedEarly = false
@@ -141,7 +160,10 @@ final class RecordParser: @unchecked Sendable {
     /// Problems this parser found (the writer adds the refused rows).
     private var problemCount = 0
 
-    init(pass: ImportPass, mapper: any RecordMapper, keys: TextKeys, width: Int, rowsPerBatch: Int, runID: Int64) {
+    init(
+        pass: ImportPass, mapper: any RecordMapper, keys: TextKeys, width: Int, rowsPerBatch: Int, runID: Int64,
+        window: KeyOrderWindow?
+    ) {
         reader = pass.reader
         path = pass.path
         kind = pass.kind
@@ -154,6 +176,7 @@ final class RecordParser: @unchecked Sendable {
         self.width = width
         self.rowsPerBatch = rowsPerBatch
         self.runID = runID
+        self.window = window
     }
 
     /// Reads the whole file (or until an all-or-nothing import has enough problems) into `queue`.
@@ -191,11 +214,7 @@ final class RecordParser: @unchecked Sendable {
                     if let tagWrite { batch.tagWrites.append(tagWrite) }
                     try batch.rows.endImportRow(runID: runID)
                     if batch.rows.rowCount == rowsPerBatch {
-                        group.append(batch)
-                        if group.count == BatchQueue.groupSize {
-                            guard queue.push(group) else { return }
-                            group = []
-                        }
+                        guard hand(batch, in: &group, to: queue) else { return }
                         batch = queue.take(width: width, rows: rowsPerBatch)
                     }
                 } else {
@@ -203,11 +222,40 @@ final class RecordParser: @unchecked Sendable {
                     for problem in fields.problems { report(problem, in: batch) }
                 }
             }
-            if !batch.isEmpty { group.append(batch) }
-            if !group.isEmpty { _ = queue.push(group) }
+            if !batch.isEmpty { guard hand(batch, in: &group, to: queue) else { return } }
+            if let rest = window?.finish() {
+                guard group.isEmpty || queue.push(BatchGroup(batches: group)) else { return }
+                group = []
+                guard queue.push(rest) else { return }
+            }
+            if !group.isEmpty { _ = queue.push(BatchGroup(batches: group)) }
         } catch {
             self.error = error
         }
+    }
+
+    /// Adds a filled batch to `group` and pushes the group once full; through the window, which
+    /// may hold the batch back and hands over a sorted window as a group of its own. False when
+    /// the writer gave up.
+    private func hand(_ batch: RecordBatch, in group: inout [RecordBatch], to queue: BatchQueue) -> Bool {
+        guard let window else {
+            group.append(batch)
+            return pushIfFull(&group, to: queue)
+        }
+        guard let ready = window.admit(batch) else { return true }
+        if ready.order == nil && ready.batches.count == 1 {
+            group += ready.batches
+            return pushIfFull(&group, to: queue)
+        }
+        guard group.isEmpty || queue.push(BatchGroup(batches: group)) else { return false }
+        group = []
+        return queue.push(ready)
+    }
+
+    private func pushIfFull(_ group: inout [RecordBatch], to queue: BatchQueue) -> Bool {
+        guard group.count == BatchQueue.groupSize else { return true }
+        defer { group = [] }
+        return queue.push(BatchGroup(batches: group))
     }
 
     private func report(_ problem: ImportProblem, in batch: RecordBatch) {

@@ -6,8 +6,9 @@ import GRDB
 protocol ActivityChanges: AnyObject {
     /// Tells the columns of the rows the import writes (`BulkUpsert.columns`), before the first batch.
     func start(columns: [String]) throws
-    /// Notes the rows of `rows` the upsert wrote (every row but the `refused` ones).
-    func note(_ rows: RowBuffer, refused: [BulkUpsert.Refusal]) throws
+    /// Notes the rows of `buffers` the upsert wrote (every row but the `refused` ones), once
+    /// they are all written.
+    func note(_ buffers: [RowBuffer], refused: [BulkUpsert.Refusal]) throws
     /// Brings every touched customer's digest up to date; call once, after the last batch,
     /// with the table's secondary index in place.
     func finish() throws
@@ -95,7 +96,7 @@ final class ActivityDelta: ActivityChanges {
         positions = (try position("pk"), try position("text_id"), try position("customer_pk"), try ActivityDigest.sourceColumns(column).map(position))
     }
 
-    func note(_ rows: RowBuffer, refused: [BulkUpsert.Refusal]) throws {
+    func note(_ buffers: [RowBuffer], refused: [BulkUpsert.Refusal]) throws {
         guard !rebuildAll else { return }
         // Updated rows, from the trigger: their entries as stored before and after.
         var updatedKeys: Set<Int64> = []
@@ -119,35 +120,37 @@ final class ActivityDelta: ActivityChanges {
         // Inserted rows, from the batch itself (values read in place: this loop runs on the
         // writer, the import's bottleneck, once per row).
         let refusedLines = Set(refused.map(\.line))
-        let rowWidth = rows.width
-        let values = rows.values
-        let source = positions.source
-        let isOrder = column == .orders
-        func integer(_ position: Int) -> Int64? {
-            if case .integer(let value) = values[position] { return value }
-            return nil
-        }
-        try rows.arena.withUnsafeBufferPointer { arena in
-            for row in 0..<rows.rowCount {
-                let base = row * rowWidth
-                if !refusedLines.isEmpty && refusedLines.contains(rows.lines[row]) { continue }
-                if any {
-                    if case .text(let start, let count) = values[base + positions.textID] {
-                        if updatedTexts.contains(String(decoding: UnsafeBufferPointer(rebasing: arena[start..<start + count]), as: UTF8.self)) { continue }
-                    } else if let key = integer(base + positions.key), updatedKeys.contains(key) {
-                        continue
+        for rows in buffers {
+            let rowWidth = rows.width
+            let values = rows.values
+            let source = positions.source
+            let isOrder = column == .orders
+            func integer(_ position: Int) -> Int64? {
+                if case .integer(let value) = values[position] { return value }
+                return nil
+            }
+            try rows.arena.withUnsafeBufferPointer { arena in
+                for row in 0..<rows.rowCount {
+                    let base = row * rowWidth
+                    if !refusedLines.isEmpty && refusedLines.contains(rows.lines[row]) { continue }
+                    if any {
+                        if case .text(let start, let count) = values[base + positions.textID] {
+                            if updatedTexts.contains(String(decoding: UnsafeBufferPointer(rebasing: arena[Int(start)..<Int(start + count)]), as: UTF8.self)) { continue }
+                        } else if let key = integer(base + positions.key), updatedKeys.contains(key) {
+                            continue
+                        }
                     }
+                    guard let customer = integer(base + positions.customer) else { continue }
+                    var entry = Entry(time: integer(base + source[0]) ?? 0, label: -1)
+                    if isOrder {
+                        entry.amount = integer(base + source[1]) ?? 0
+                        entry.quantity = Int32(clamping: integer(base + source[2]) ?? -1)
+                    }
+                    if case .text(let start, let count) = values[base + source[source.count - 1]] {
+                        entry.label = try label(UnsafeBufferPointer(rebasing: arena[Int(start)..<Int(start + count)]))
+                    }
+                    additions.append(Pending(customer: customer, entry: entry))
                 }
-                guard let customer = integer(base + positions.customer) else { continue }
-                var entry = Entry(time: integer(base + source[0]) ?? 0, label: -1)
-                if isOrder {
-                    entry.amount = integer(base + source[1]) ?? 0
-                    entry.quantity = Int32(clamping: integer(base + source[2]) ?? -1)
-                }
-                if case .text(let start, let count) = values[base + source[source.count - 1]] {
-                    entry.label = try label(UnsafeBufferPointer(rebasing: arena[start..<start + count]))
-                }
-                additions.append(Pending(customer: customer, entry: entry))
             }
         }
         if additions.count + removals.count >= entriesPerFlush { try flush(last: false) }

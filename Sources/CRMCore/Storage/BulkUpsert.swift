@@ -65,12 +65,23 @@ final class BulkUpsert {
     /// Writes every row of `buffer` (which must have this upsert's columns). Returns the rows
     /// the database refused.
     func write(_ buffer: RowBuffer) throws -> [Refusal] {
+        try write(count: buffer.rowCount, line: { buffer.lines[$0] }) { $0.execute(buffer, from: $1) }
+    }
+
+    /// Writes the rows of `rows`, in its order.
+    func write(_ rows: WriteOrder) throws -> [Refusal] {
+        try write(count: rows.count, line: { rows[$0].buffer.lines[rows[$0].row] }) { $0.execute(rows, from: $1) }
+    }
+
+    /// Writes `count` rows, `rowsPerStatement` at a time through `execute(statement, first row)`.
+    private func write(
+        count rows: Int, line: (Int) -> Int, _ execute: (MultiRowStatement, Int) -> (code: Int32, message: String)
+    ) throws -> [Refusal] {
         var refusals: [Refusal] = []
         var first = 0
-        let rows = buffer.rowCount
         while first < rows {
             if rows - first >= rowsPerStatement {
-                let outcome = batchStatement.execute(buffer, from: first)
+                let outcome = execute(batchStatement, first)
                 if outcome.code == SQLITE_DONE {
                     written += rowsPerStatement
                     first += rowsPerStatement
@@ -81,11 +92,11 @@ final class BulkUpsert {
             // The rest, or a batch with a refused row: row by row, to name the line.
             let end = rows - first >= rowsPerStatement ? first + rowsPerStatement : rows
             for row in first..<end {
-                let outcome = singleStatement.execute(buffer, from: row)
+                let outcome = execute(singleStatement, row)
                 if outcome.code == SQLITE_DONE {
                     written += 1
                 } else if isDuplicateRefusal(outcome) {
-                    refusals.append(Refusal(line: buffer.lines[row], reason: "this id appears more than once in the file"))
+                    refusals.append(Refusal(line: line(row), reason: "this id appears more than once in the file"))
                 } else {
                     throw failure(outcome)
                 }

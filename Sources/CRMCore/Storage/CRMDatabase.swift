@@ -40,8 +40,18 @@ public final class CRMDatabase: Sendable {
 
     /// Runs `body` in one immediate write transaction: all of it is committed, or none.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try write(checkingForeignKeys: true, body)
+    }
+
+    /// `write`; with `checkingForeignKeys` false, SQLite does not look up the parent row of
+    /// every row written. Only for writers that resolved every reference themselves inside the
+    /// same transaction (an import's `CustomerDirectory`): there the check is one more random
+    /// page read per row of a file in time order (docs/decisions.md).
+    func write<T>(checkingForeignKeys: Bool, _ body: (Database) throws -> T) throws -> T {
         try translatingErrors {
             try pool.writeWithoutTransaction { db in
+                if !checkingForeignKeys { try db.execute(sql: "PRAGMA foreign_keys = OFF") }
+                defer { if !checkingForeignKeys { try? db.execute(sql: "PRAGMA foreign_keys = ON") } }
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)

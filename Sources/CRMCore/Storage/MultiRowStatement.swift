@@ -35,32 +35,54 @@ final class MultiRowStatement {
     /// Binds rows `first ..< first + rows` of `buffer` and steps once. Returns SQLite's result
     /// code and, when it is not `SQLITE_DONE`, its message.
     func execute(_ buffer: RowBuffer, from first: Int) -> (code: Int32, message: String) {
+        bind(buffer, rows: first..<(first + rows), at: 1)
+        return step()
+    }
+
+    /// Binds rows `first ..< first + rows` of `rows` (rows of several buffers in a chosen order:
+    /// `WriteOrder`) and steps once.
+    func execute(_ rows: WriteOrder, from first: Int) -> (code: Int32, message: String) {
+        var index: Int32 = 1
+        for position in first..<(first + self.rows) {
+            let (buffer, row) = rows[position]
+            bind(buffer, rows: row..<(row + 1), at: index)
+            index += Int32(buffer.width)
+        }
+        return step()
+    }
+
+    /// Binds the values of `range` of `buffer` to the parameters from `first` on.
+    private func bind(_ buffer: RowBuffer, rows range: Range<Int>, at first: Int32) {
         let width = buffer.width
-        return buffer.arena.withUnsafeBufferPointer { bytes -> (code: Int32, message: String) in
-            var index: Int32 = 1
-            for position in (first * width)..<((first + rows) * width) {
+        buffer.arena.withUnsafeBufferPointer { bytes in
+            var index = first
+            for position in (range.lowerBound * width)..<(range.upperBound * width) {
                 switch buffer.values[position] {
                 case .null:
                     sqlite3_bind_null(statement, index)
                 case .integer(let value):
                     sqlite3_bind_int64(statement, index, value)
                 case .text(let start, let count):
-                    // The arena outlives the step below, so SQLite need not copy (SQLITE_STATIC);
+                    // The arena outlives the step, so SQLite need not copy (SQLITE_STATIC);
                     // a non-null pointer for empty text, which SQLite would otherwise bind as NULL.
-                    let base = bytes.baseAddress.map { UnsafeRawPointer($0 + start) } ?? UnsafeRawPointer(bitPattern: 1)
+                    let base = bytes.baseAddress.map { UnsafeRawPointer($0 + Int(start)) } ?? UnsafeRawPointer(bitPattern: 1)
                     sqlite3_bind_text(statement, index, base?.assumingMemoryBound(to: CChar.self), Int32(count), nil)
                 case .blob(let start, let count):
-                    let base = bytes.baseAddress.map { UnsafeRawPointer($0 + start) } ?? UnsafeRawPointer(bitPattern: 1)
+                    let base = bytes.baseAddress.map { UnsafeRawPointer($0 + Int(start)) } ?? UnsafeRawPointer(bitPattern: 1)
                     sqlite3_bind_blob(statement, index, base, Int32(count), nil)
                 }
                 index += 1
             }
-            let code = sqlite3_step(statement)
-            let message = code == SQLITE_DONE ? "" : (sqlite3_errmsg(connection).map { String(cString: $0) } ?? "unknown error")
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-            return (code, message)
         }
+    }
+
+    /// Steps the bound statement once and resets it.
+    private func step() -> (code: Int32, message: String) {
+        let code = sqlite3_step(statement)
+        let message = code == SQLITE_DONE ? "" : (sqlite3_errmsg(connection).map { String(cString: $0) } ?? "unknown error")
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+        return (code, message)
     }
 
     /// `execute`, throwing when SQLite refuses.

@@ -5,11 +5,13 @@
 /// A buffer holds no pointer into anything else, so an import's parser thread fills one while
 /// the writer writes another.
 final class RowBuffer: @unchecked Sendable {
+    /// A value; texts and blobs by their place in the arena (32-bit, so a value takes 16 bytes:
+    /// an import holds a window of half a million rows, `KeyOrderWindow`).
     enum Value {
         case null
         case integer(Int64)
-        case text(start: Int, count: Int)
-        case blob(start: Int, count: Int)
+        case text(start: UInt32, count: UInt32)
+        case blob(start: UInt32, count: UInt32)
     }
 
     /// Values per row.
@@ -23,7 +25,7 @@ final class RowBuffer: @unchecked Sendable {
     init(width: Int, rows: Int = 100) {
         self.width = width
         values.reserveCapacity(rows * width)
-        arena.reserveCapacity(64 * 1024)
+        arena.reserveCapacity(rows * 64)
         lines.reserveCapacity(rows)
     }
 
@@ -41,15 +43,15 @@ final class RowBuffer: @unchecked Sendable {
     func appendInteger(_ value: Int64) { values.append(.integer(value)) }
 
     func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
-        let start = arena.count
+        let start = UInt32(arena.count)
         arena.append(contentsOf: bytes)
-        values.append(.text(start: start, count: bytes.count))
+        values.append(.text(start: start, count: UInt32(bytes.count)))
     }
 
     func appendBlob(_ bytes: UnsafeRawBufferPointer) {
-        let start = arena.count
+        let start = UInt32(arena.count)
         arena.append(contentsOf: bytes)
-        values.append(.blob(start: start, count: bytes.count))
+        values.append(.blob(start: start, count: UInt32(bytes.count)))
     }
 
     func appendText(_ string: String?) {
@@ -66,7 +68,7 @@ final class RowBuffer: @unchecked Sendable {
     /// The text at `column` of `row`; nil when it is NULL or not a text.
     func text(row: Int, column: Int) -> String? {
         guard case .text(let start, let count) = values[row * width + column] else { return nil }
-        return arena.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<start + count]), as: UTF8.self) }
+        return arena.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(start + count)]), as: UTF8.self) }
     }
 
     /// Abandons the row being filled (its values failed validation).
