@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import CRMCore
@@ -301,6 +302,36 @@ struct FollowUpTests {
         #expect(heldOut == 0)
         #expect(try scenario.count("customer_tags") == summary.count(.applied))
         #expect(summary.count(.applied) + summary.count(.heldOut) == 10_000)
+    }
+
+    @Test("events are batched in order, a batch ending before a customer it already holds")
+    func batchesSplitAtARepeatedCustomer() {
+        let pks: [Int64] = Array(1...600) + [7, 601, 602, 601]
+        let events = pks.map { FollowUpEvent(customerPK: $0, transitionID: $0, from: nil, to: "Hot", since: nil, retryOf: nil) }
+        let batches = FollowUpRun.batches(of: events)
+        #expect(batches.map(\.count) == [512, 91, 1])
+        #expect(batches.flatMap { $0.map(\.customerPK) } == pks)
+        #expect(batches.allSatisfy { Set($0.map(\.customerPK)).count == $0.count })
+    }
+
+    @Test("1,300 customers over three batches (Lua deciding on one while the next is written): every firing in order, with its own effects")
+    func firingsInOrderAcrossBatches() throws {
+        let scenario = try FollowUpScenario(customers: 1_300, actions: """
+                greet = { segmentation = "state", enter = "Cold",
+                  when = function(c) return c.tags["skip"] == nil end,
+                  run = function(c) return { { kind = "task", title = "Greet " .. c.id }, { kind = "tag", tag = "greeted-" .. c.id } } end },
+            """)
+        let summary = try scenario.run("2025-01-01")
+        let ids = (1...1_300).map(String.init).sorted { Int($0)! < Int($1)! }
+        #expect(summary.firings.map(\.customerID) == ids)
+        #expect(summary.count(.applied) == 1_300)
+        let pairs = try scenario.database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.id, t.title, g.tag FROM tasks t JOIN customers c ON c.pk = t.customer_pk
+                JOIN customer_tags g ON g.customer_pk = t.customer_pk ORDER BY t.id
+                """).map { [$0[0] as String, $0[1] as String, $0[2] as String] }
+        }
+        #expect(pairs == ids.map { [$0, "Greet \($0)", "greeted-\($0)"] })
     }
 
     @Test("a field effect sets a declared field, checked like crm field set")

@@ -41,11 +41,18 @@ struct ActionCall {
         asOfText = .string(asOf.iso8601)
     }
 
+    /// The verdicts on `candidates`, in order. Everything runs on the plugin's Lua thread (the
+    /// profile field source included), so evaluations started from several threads take turns.
     func evaluate(_ candidates: [Candidate]) -> [Verdict] {
         let source = action.plugin.profileFieldSource
-        return source.serving(profiles, fields: customer.fields) {
-            action.plugin.state.perform { _ in candidates.map { verdict($0, source: source) } }
+        return action.plugin.state.perform { _ in
+            source.serving(profiles, fields: customer.fields) { candidates.map { verdict($0, source: source) } }
         }
+    }
+
+    /// `evaluate` started on another thread; `wait()` gives its verdicts.
+    func start(_ candidates: [Candidate]) -> Background<[Verdict]> {
+        Background { evaluate(candidates) }
     }
 
     private func verdict(_ candidate: Candidate, source: ProfileFieldSource) -> Verdict {

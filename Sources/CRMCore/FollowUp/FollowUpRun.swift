@@ -96,20 +96,23 @@ struct FollowUpRun {
             events += try FollowUpStore.failed(db, action: action.definition.name)
             if runID != nil { try FollowUpStore.advanceCursor(db, action: action.definition.name) }
             var failures: [String] = []
-            var next = 0
-            while next < events.count {
-                // Lua is called in batches on its own thread, the database on the writer's:
-                // one thread hop per batch, not per call. A customer is in a batch at most once,
-                // so the re-entry rule sees the batch before.
-                var batch: [FollowUpEvent] = []
-                var customers: Set<Int64> = []
-                while next < events.count, batch.count < Self.batchSize, customers.insert(events[next].customerPK).inserted {
-                    batch.append(events[next])
-                    next += 1
+            let call = ActionCall(action: action, profiles: profiles, customer: customer, asOf: asOf)
+            let batches = Self.batches(of: events)
+            // Lua decides on the next batch while this one is written (both cores), unless the two
+            // share a customer: then the next one's re-entry rule and tags must see this one's writes.
+            var ahead: (candidates: [ActionCall.Candidate], verdicts: Background<[ActionCall.Verdict]>)?
+            defer { _ = ahead?.verdicts.wait() }
+            for (index, batch) in batches.enumerated() {
+                let current = try ahead ?? {
+                    let candidates = try candidates(action, batch, db: db, asOf: asOf)
+                    return (candidates, call.start(candidates))
+                }()
+                ahead = nil
+                if index + 1 < batches.count, Set(batch.map(\.customerPK)).isDisjoint(with: batches[index + 1].map(\.customerPK)) {
+                    let next = try candidates(action, batches[index + 1], db: db, asOf: asOf)
+                    ahead = (next, call.start(next))
                 }
-                let candidates = try candidates(action, batch, db: db, asOf: asOf)
-                let verdicts = ActionCall(action: action, profiles: profiles, customer: customer, asOf: asOf).evaluate(candidates)
-                for (candidate, verdict) in zip(candidates, verdicts) {
+                for (candidate, verdict) in zip(current.candidates, current.verdicts.wait()) {
                     let firing = try settle(action, candidate, verdict, db: db, runID: runID, writes: writes, asOf: asOf)
                     if firing.outcome == .failed, let detail = firing.detail { failures.append(detail) }
                     summary.firings.append(firing)
@@ -131,6 +134,23 @@ struct FollowUpRun {
     }
 
     static let batchSize = 512
+
+    /// `events` in batches of at most `batchSize`, in order; a batch ends before a customer it
+    /// already holds, so the re-entry rule of an event sees the firings of the batch before.
+    static func batches(of events: [FollowUpEvent]) -> [[FollowUpEvent]] {
+        var batches: [[FollowUpEvent]] = []
+        var next = 0
+        while next < events.count {
+            var batch: [FollowUpEvent] = []
+            var customers: Set<Int64> = []
+            while next < events.count, batch.count < batchSize, customers.insert(events[next].customerPK).inserted {
+                batch.append(events[next])
+                next += 1
+            }
+            batches.append(batch)
+        }
+        return batches
+    }
 
     /// What the database says about a batch of events before Lua is asked: who, their
     /// segments and tags (read for the whole batch at once), and whether the re-entry rule
