@@ -29,8 +29,6 @@ final class RecordBatch: @unchecked Sendable {
 struct BatchGroup {
     var batches: [RecordBatch]
     var order: [WriteOrder.Row]?
-
-    var rowCount: Int { batches.reduce(0) { $0 + $1.rows.rowCount } }
 }
 
 /// A bounded queue of batches from one parser thread to one writer, handed over in groups (one
