@@ -72,7 +72,7 @@ struct FieldComputer {
             }
         }
         let identity = PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)
-        let (runID, changed, changes) = try database.write { db -> (Int64, Int, (Int64, Int64)) in
+        let (runID, changed, changes) = try database.write(trustingCustomersSince: table.customerStamp) { db -> (Int64, Int, (Int64, Int64)) in
             let before = try KeptProfileStore.lastChange(db)
             let id = try RunLog.begin(db, kind: .field, subject: field.name, asOf: table.asOf, startedAt: Timestamp.now(), plugin: identity)
             let changed = try FieldStore.replace(db, field: field.name, pks: table.pks, with: values.lazy.map { $0?.json }, runID: id)

@@ -53,7 +53,7 @@ struct FollowUpRun {
     func fire(dryRun: Bool, wouldMove: [String: [FollowUpEvent]]) throws -> FollowUpSummary {
         if dryRun { return try database.read { db in try fire(db, runID: nil, wouldMove: wouldMove) } }
         let start = ContinuousClock.now
-        return try database.write { db in
+        return try database.write(trustingCustomersSince: profiles.customerStamp) { db in
             let id = try RunLog.begin(db, kind: .followUps, subject: "actions", asOf: profiles.asOf, startedAt: Timestamp.now())
             let summary = try fire(db, runID: id, wouldMove: [:])
             try RunLog.finish(

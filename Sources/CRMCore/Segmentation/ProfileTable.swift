@@ -30,6 +30,9 @@ public struct ProfileTable: Sendable {
     /// Set when the table may be kept (`CRMDatabase.keep(_:)`): read from the kept one, or built
     /// by a request that asked to keep it.
     var keeping: KeptProfileStore.Ticket?
+    /// Taken before the rows were read, by a request that will write rows referring to these
+    /// customers (`CRMDatabase.write(trustingCustomersSince:)`).
+    var customerStamp: CRMDatabase.CustomerStamp?
 
     var pks: [Int64] = []
     public internal(set) var ids: [String] = []

@@ -121,7 +121,7 @@ public struct SegmentationEngine {
         if dryRun {
             compared = try database.read { db in try compare(classified, segmentation: segmentation, profiles: profiles, db: db) }
         } else {
-            compared = try database.write { db in
+            compared = try database.write(trustingCustomersSince: profiles.customerStamp) { db in
                 var compared = try compare(classified, segmentation: segmentation, profiles: profiles, db: db)
                 compared.runID = try write(compared, classified: classified, segmentation: segmentation, of: plugin, profiles: profiles,
                                            rewind: rewind, start: start, db: db, removed: &compared.removed)

@@ -140,11 +140,13 @@ extension CRMDatabase {
         let scale = try currency().scale
         let zone = try businessTimeZone()
         if keep, try !read(KeptProfileStore.changeLogStarted) { try write(KeptProfileStore.startChangeLog) }
+        // Before the rows are read: a request that keeps its table writes rows referring to them.
+        let stamp = keep ? try customerStamp() : nil
         var empty = ProfileTable(asOf: asOf, currencyScale: scale, shape: shape, timeZone: zone)
         empty.prepareCustomFields(fields.map(\.name))
         let key = KeptProfileStore.key(
             shape: shape, fields: fields, currencyScale: scale, timeZone: zone, asOfDay: empty.dayCounter.day(of: asOf))
-        return try read { db in
+        var table = try read { db in
             let builder = ProfileBuilder(asOf: asOf, currencyScale: scale, shape: shape, timeZone: zone)
             var table = empty
             switch try KeptProfileStore.load(db, key: key, into: &table) {
@@ -173,6 +175,8 @@ extension CRMDatabase {
                 return table
             }
         }
+        table.customerStamp = stamp
+        return table
     }
 
     /// Keeps `table` on disk for the next request, when it came from `profiles(…, keep: true)`
