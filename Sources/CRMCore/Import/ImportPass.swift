@@ -127,7 +127,7 @@ struct ImportPass {
         recordsRead = parser.recordsRead
         if parser.stoppedEarly { stoppedEarly = true }
         // Duplicates are found when a batch is written, after later records were read.
-        problems = problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+        problems = problems.inLineOrder()
         return upsert.written
     }
 
@@ -148,7 +148,7 @@ struct ImportPass {
             refusedLines.insert(refusal.line)
             found.append(ImportProblem(file: path, line: refusal.line, column: "id", reason: refusal.reason))
         }
-        if !refusals.isEmpty { found = found.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element) }
+        if !refusals.isEmpty { found = found.inLineOrder() }
         for problem in found { add(problem) }
     }
 
@@ -212,5 +212,12 @@ struct ImportPass {
         if !headerProblems.isEmpty {
             throw CRMError.importRejected(ImportFailure(file: path, problems: headerProblems, stoppedEarly: false))
         }
+    }
+}
+
+extension [ImportProblem] {
+    /// The problems sorted by line, those of one line in the order they were found.
+    func inLineOrder() -> [ImportProblem] {
+        enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
     }
 }

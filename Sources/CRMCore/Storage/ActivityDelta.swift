@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// What an import of orders or interactions tells the activity digests, batch by batch; the
-/// import hands it every batch it wrote (`ImportStore.keepingActivityCurrent`).
+/// What an import of orders or interactions tells the activity digests, batch by batch (or a
+/// window of batches sorted by key at once); the import hands it every batch it wrote
+/// (`ImportStore.keepingActivityCurrent`).
 protocol ActivityChanges: AnyObject {
     /// Tells the columns of the rows the import writes (`BulkUpsert.columns`), before the first batch.
     func start(columns: [String]) throws

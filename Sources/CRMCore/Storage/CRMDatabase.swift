@@ -85,7 +85,7 @@ public final class CRMDatabase: Sendable {
     /// Where the database stands for a later `write(trustingCustomersSince:)`: no other
     /// connection has committed since, and this one has deleted no customer (nor changed a
     /// key), as counted by a temporary trigger of the writer's connection.
-    public struct CustomerStamp: Sendable, Equatable {
+    struct CustomerStamp: Sendable, Equatable {
         let dataVersion: Int64
         let customersGone: Int64
     }
