@@ -1,15 +1,18 @@
 import Foundation
 
-/// One customer's orders or interactions packed into a blob of fixed-width little-endian
-/// entries sorted by time, kept in `customer_activity` so a segmentation run reads one row per
-/// customer instead of every order (see docs/architecture.md).
+/// One customer's orders or interactions packed into a blob of entries sorted by time, kept in
+/// `customer_activity` so a segmentation run reads one row per customer instead of every order
+/// (see docs/architecture.md).
 ///
-/// Orders: time Int64, amount Int64, quantity Int32 (-1 unknown), category label Int32 (-1 none).
-/// Interactions: time Int64, kind label Int32.
+/// Each entry is a few LEB128 varints (signed values zigzag-encoded):
+/// - the time as its distance from the entry before (from 0 for the first), in whole seconds
+///   with the low bit set when a remainder of microseconds (0 < r < 1,000,000) follows;
+/// - orders: amount, quantity (-1 unknown), category label (-1 none);
+/// - interactions: kind label.
+///
+/// A customer's orders a month apart with amounts in cents take 8–9 bytes each instead of the
+/// 24 of fixed-width fields (issue 13's size target; measured in docs/decisions.md).
 enum ActivityDigest {
-    static let orderEntrySize = 24
-    static let interactionEntrySize = 12
-
     struct OrderEntry: Equatable {
         var time: Int64
         var amount: Int64
@@ -23,52 +26,128 @@ enum ActivityDigest {
     }
 
     static func encode(orders: [OrderEntry]) -> Data {
-        var data = Data(count: orders.count * orderEntrySize)
-        data.withUnsafeMutableBytes { bytes in
-            for (index, entry) in orders.enumerated() {
-                let offset = index * orderEntrySize
-                bytes.storeBytes(of: entry.time.littleEndian, toByteOffset: offset, as: Int64.self)
-                bytes.storeBytes(of: entry.amount.littleEndian, toByteOffset: offset + 8, as: Int64.self)
-                bytes.storeBytes(of: entry.quantity.littleEndian, toByteOffset: offset + 16, as: Int32.self)
-                bytes.storeBytes(of: entry.category.littleEndian, toByteOffset: offset + 20, as: Int32.self)
-            }
+        var writer = Writer(capacity: orders.count * 10)
+        for entry in orders {
+            writer.time(entry.time)
+            writer.signed(entry.amount)
+            writer.signed(Int64(entry.quantity))
+            writer.signed(Int64(entry.category))
         }
-        return data
+        return Data(writer.bytes)
     }
 
     static func encode(interactions: [InteractionEntry]) -> Data {
-        var data = Data(count: interactions.count * interactionEntrySize)
-        data.withUnsafeMutableBytes { bytes in
-            for (index, entry) in interactions.enumerated() {
-                let offset = index * interactionEntrySize
-                bytes.storeBytes(of: entry.time.littleEndian, toByteOffset: offset, as: Int64.self)
-                bytes.storeBytes(of: entry.kind.littleEndian, toByteOffset: offset + 8, as: Int32.self)
-            }
+        var writer = Writer(capacity: interactions.count * 6)
+        for entry in interactions {
+            writer.time(entry.time)
+            writer.signed(Int64(entry.kind))
         }
-        return data
+        return Data(writer.bytes)
     }
 
-    /// Calls `body` for each order entry of `bytes`.
+    /// Calls `body` for each order entry of `bytes`; stops at the first entry the blob ends in.
     static func forEachOrder(_ bytes: UnsafeRawBufferPointer, _ body: (OrderEntry) -> Void) {
-        var offset = 0
-        while offset + orderEntrySize <= bytes.count {
-            body(OrderEntry(
-                time: load(bytes, offset), amount: load(bytes, offset + 8), quantity: load(bytes, offset + 16),
-                category: load(bytes, offset + 20)))
-            offset += orderEntrySize
+        var reader = Reader(bytes)
+        while let time = reader.time(), let amount = reader.signed(), let quantity = reader.signed(),
+            let category = reader.signed()
+        {
+            body(OrderEntry(time: time, amount: amount, quantity: Int32(truncatingIfNeeded: quantity), category: Int32(truncatingIfNeeded: category)))
         }
     }
 
     static func forEachInteraction(_ bytes: UnsafeRawBufferPointer, _ body: (InteractionEntry) -> Void) {
-        var offset = 0
-        while offset + interactionEntrySize <= bytes.count {
-            body(InteractionEntry(time: load(bytes, offset), kind: load(bytes, offset + 8)))
-            offset += interactionEntrySize
+        var reader = Reader(bytes)
+        while let time = reader.time(), let kind = reader.signed() {
+            body(InteractionEntry(time: time, kind: Int32(truncatingIfNeeded: kind)))
         }
     }
 
-    private static func load<T: FixedWidthInteger>(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> T {
-        T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
+    private static let microsecondsPerSecond: Int64 = 1_000_000
+
+    /// Appends varints; times as the distance from the previous one.
+    private struct Writer {
+        /// An array, not `Data`, whose every append goes through its inline-or-heap representation.
+        var bytes: [UInt8] = []
+        private var previousTime: Int64 = 0
+
+        init(capacity: Int) {
+            bytes.reserveCapacity(capacity)
+        }
+
+        mutating func time(_ time: Int64) {
+            let distance = time &- previousTime
+            previousTime = time
+            // Floor division, so the remainder is never negative and the pair covers every Int64.
+            var seconds = distance / microsecondsPerSecond
+            var remainder = distance % microsecondsPerSecond
+            if remainder < 0 {
+                seconds -= 1
+                remainder += microsecondsPerSecond
+            }
+            unsigned(zigzag(seconds) << 1 | (remainder == 0 ? 0 : 1))
+            if remainder != 0 { unsigned(UInt64(remainder)) }
+        }
+
+        mutating func signed(_ value: Int64) {
+            unsigned(zigzag(value))
+        }
+
+        mutating func unsigned(_ value: UInt64) {
+            var value = value
+            while value >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+                value >>= 7
+            }
+            bytes.append(UInt8(value))
+        }
+
+        private func zigzag(_ value: Int64) -> UInt64 {
+            UInt64(bitPattern: (value << 1) ^ (value >> 63))
+        }
+    }
+
+    /// Reads what `Writer` wrote; nil at the end of the blob or in a varint it cuts short.
+    private struct Reader {
+        private let bytes: UnsafeRawBufferPointer
+        private var offset = 0
+        private var previousTime: Int64 = 0
+
+        init(_ bytes: UnsafeRawBufferPointer) {
+            self.bytes = bytes
+        }
+
+        mutating func time() -> Int64? {
+            guard let head = unsigned() else { return nil }
+            var distance = unzigzag(head >> 1) &* microsecondsPerSecond
+            if head & 1 == 1 {
+                guard let remainder = unsigned() else { return nil }
+                distance = distance &+ Int64(bitPattern: remainder)
+            }
+            previousTime = previousTime &+ distance
+            return previousTime
+        }
+
+        mutating func signed() -> Int64? {
+            unsigned().map(unzigzag)
+        }
+
+        @inline(__always)
+        mutating func unsigned() -> UInt64? {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while offset < bytes.count && shift < 64 {
+                let byte = bytes[offset]
+                offset += 1
+                value |= UInt64(byte & 0x7f) << shift
+                if byte < 0x80 { return value }
+                shift += 7
+            }
+            return nil
+        }
+
+        private func unzigzag(_ value: UInt64) -> Int64 {
+            Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
+        }
     }
 }
 
@@ -108,10 +187,10 @@ extension ActivityDigest {
         var entries: [Entry] = []
         switch column {
         case .orders:
-            entries.reserveCapacity(bytes.count / orderEntrySize)
+            entries.reserveCapacity(bytes.count / 8)
             forEachOrder(bytes) { entries.append(Entry(time: $0.time, amount: $0.amount, quantity: $0.quantity, label: $0.category)) }
         case .interactions:
-            entries.reserveCapacity(bytes.count / interactionEntrySize)
+            entries.reserveCapacity(bytes.count / 4)
             forEachInteraction(bytes) { entries.append(Entry(time: $0.time, label: $0.kind)) }
         }
         return entries

@@ -277,7 +277,20 @@ enum Schema {
         // After v9-keys, whose renumbering of customer_pk it relies on being done.
         migrator.registerMigration(Self.compactMemberships, migrate: compactMemberships)
         migrator.registerMigration(Self.keptProfile, migrate: keptProfile)
+        migrator.registerMigration(Self.compactDigests, migrate: compactDigests)
         return migrator
+    }
+
+    static let compactDigests = "issue13-compact-digests: activity digests as varints"
+
+    /// Writes every activity digest again in `ActivityDigest`'s varint form (from fixed-width
+    /// entries of 24 and 12 bytes). The digests stand for the same rows, so a kept profile stays
+    /// current: the changes the rewrite logged are taken out of the log again.
+    private static func compactDigests(_ db: Database) throws {
+        let lastChange = try KeptProfileStore.lastChange(db)
+        try ActivityStore.rebuild(db, .orders, customers: nil)
+        try ActivityStore.rebuild(db, .interactions, customers: nil)
+        try db.execute(sql: "DELETE FROM profile_changes WHERE seq > ?", arguments: [lastChange])
     }
 
     static let keptProfile = "issue13-kept-profile: the last built profile kept on disk, and the customers changed since"
