@@ -93,5 +93,17 @@ struct DeferredIndexTests {
         _ = try Importer(database: database).importFile(.orders, path: try sandbox.file("large.csv", large))
         #expect(try Self.indexes(database) == before)
         #expect(try database.orders(customerID: "1")?.count == 2_500 + (try Fixture.trickyDatabase(in: Sandbox()).orders(customerID: "1")?.count ?? 0))
+        #expect(try Self.columns(database, "orders_by_customer") == ["customer_pk"])
+    }
+
+    static func columns(_ database: CRMDatabase, _ index: String) throws -> [String] {
+        try database.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_index_info(?) ORDER BY seqno", arguments: [index]) }
+    }
+
+    @Test("orders and interactions are indexed by customer alone, not by customer and time (8 bytes a row smaller)")
+    func slimIndexes() throws {
+        let database = try Fixture.trickyDatabase(in: try Sandbox())
+        #expect(try Self.columns(database, "orders_by_customer") == ["customer_pk"])
+        #expect(try Self.columns(database, "interactions_by_customer") == ["customer_pk"])
     }
 }

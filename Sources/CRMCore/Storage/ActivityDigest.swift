@@ -7,10 +7,12 @@ import Foundation
 /// Each entry is a few LEB128 varints (signed values zigzag-encoded):
 /// - the time as its distance from the entry before (from 0 for the first), in whole seconds
 ///   with the low bit set when a remainder of microseconds (0 < r < 1,000,000) follows;
-/// - orders: amount, quantity (-1 unknown), category label (-1 none);
+/// - orders: amount, then one byte for quantity (-1 unknown) and category label (-1 none):
+///   `(label + 1) << 3 | (quantity + 1)`, where a label + 1 of 15 or a quantity + 1 of 7 says
+///   the value did not fit and follows as a varint (quantity first);
 /// - interactions: kind label.
 ///
-/// A customer's orders a month apart with amounts in cents take 8–9 bytes each instead of the
+/// A customer's orders a month apart with amounts in cents take 7–8 bytes each instead of the
 /// 24 of fixed-width fields (issue 13's size target; measured in docs/decisions.md).
 enum ActivityDigest {
     struct OrderEntry: Equatable {
@@ -30,8 +32,7 @@ enum ActivityDigest {
         for entry in orders {
             writer.time(entry.time)
             writer.signed(entry.amount)
-            writer.signed(Int64(entry.quantity))
-            writer.signed(Int64(entry.category))
+            writer.quantityAndLabel(entry.quantity, entry.category)
         }
         return Data(writer.bytes)
     }
@@ -48,10 +49,8 @@ enum ActivityDigest {
     /// Calls `body` for each order entry of `bytes`; stops at the first entry the blob ends in.
     static func forEachOrder(_ bytes: UnsafeRawBufferPointer, _ body: (OrderEntry) -> Void) {
         var reader = Reader(bytes)
-        while let time = reader.time(), let amount = reader.signed(), let quantity = reader.signed(),
-            let category = reader.signed()
-        {
-            body(OrderEntry(time: time, amount: amount, quantity: Int32(truncatingIfNeeded: quantity), category: Int32(truncatingIfNeeded: category)))
+        while let time = reader.time(), let amount = reader.signed(), let (quantity, category) = reader.quantityAndLabel() {
+            body(OrderEntry(time: time, amount: amount, quantity: quantity, category: category))
         }
     }
 
@@ -63,6 +62,9 @@ enum ActivityDigest {
     }
 
     private static let microsecondsPerSecond: Int64 = 1_000_000
+    /// The packed byte's escapes: its 3 quantity bits and 4 label bits all set.
+    private static let quantityEscape: Int32 = 7
+    private static let labelEscape: Int32 = 15
 
     /// Appends varints; times as the distance from the previous one.
     private struct Writer {
@@ -90,6 +92,14 @@ enum ActivityDigest {
 
         mutating func signed(_ value: Int64) {
             unsigned(zigzag(value))
+        }
+
+        mutating func quantityAndLabel(_ quantity: Int32, _ label: Int32) {
+            let quantityBits = quantity >= -1 && quantity < quantityEscape - 1 ? quantity + 1 : quantityEscape
+            let labelBits = label >= -1 && label < labelEscape - 1 ? label + 1 : labelEscape
+            bytes.append(UInt8(labelBits << 3 | quantityBits))
+            if quantityBits == quantityEscape { signed(Int64(quantity)) }
+            if labelBits == labelEscape { signed(Int64(label)) }
         }
 
         mutating func unsigned(_ value: UInt64) {
@@ -129,6 +139,23 @@ enum ActivityDigest {
 
         mutating func signed() -> Int64? {
             unsigned().map(unzigzag)
+        }
+
+        mutating func quantityAndLabel() -> (Int32, Int32)? {
+            guard offset < bytes.count, bytes[offset] < 0x80 else { return nil }
+            let packed = Int32(bytes[offset])
+            offset += 1
+            var quantity = (packed & quantityEscape) - 1
+            var label = (packed >> 3) - 1
+            if quantity + 1 == quantityEscape {
+                guard let value = signed() else { return nil }
+                quantity = Int32(truncatingIfNeeded: value)
+            }
+            if label + 1 == labelEscape {
+                guard let value = signed() else { return nil }
+                label = Int32(truncatingIfNeeded: value)
+            }
+            return (quantity, label)
         }
 
         @inline(__always)

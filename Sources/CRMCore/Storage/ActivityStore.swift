@@ -5,8 +5,7 @@ import GRDB
 /// its texts, and the rebuild from the tables that migrations, erasure and merges use and that
 /// an import falls back to where the rows it wrote cannot tell (`ActivityDelta`).
 ///
-/// A rebuild orders each customer's entries by time, and entries of the same instant by row key
-/// (the order of `orders_by_customer` / `interactions_by_customer`).
+/// A rebuild orders each customer's entries by time, and entries of the same instant by row key.
 enum ActivityStore {
     enum Column: String {
         case orders, interactions
@@ -55,7 +54,7 @@ enum ActivityStore {
         case .interactions:
             select = "SELECT customer_pk, occurred_at, kind FROM interactions"
         }
-        let order = column == .orders ? "customer_pk, ordered_at" : "customer_pk, occurred_at"
+        let order = column == .orders ? "customer_pk, ordered_at, pk" : "customer_pk, occurred_at, pk"
         if customers == nil {
             try db.execute(sql: "UPDATE customer_activity SET \(column.rawValue) = NULL")
         }

@@ -50,15 +50,17 @@ extension CRMDatabase {
         }
     }
 
-    /// Customers created before `since` with no order and no interaction after it.
+    /// Customers created before `since` with no order and no interaction after it. The active
+    /// customers are gathered once (`NOT IN`): the per-customer indexes do not hold the time, so
+    /// a `NOT EXISTS` per customer would read each customer's rows (2.6 s against 0.8 s at L).
     func staleCustomers(since: Timestamp) throws -> QualityCount {
         try read { db in
             try Self.count(
                 db, "customers c",
                 """
                 (c.created_at IS NULL OR c.created_at < ?1)
-                AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_pk = c.pk AND o.ordered_at >= ?1)
-                AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.customer_pk = c.pk AND i.occurred_at >= ?1)
+                AND c.pk NOT IN (SELECT customer_pk FROM orders WHERE ordered_at >= ?1)
+                AND c.pk NOT IN (SELECT customer_pk FROM interactions WHERE occurred_at >= ?1)
                 """, examples: "c", [since.microsecondsSinceEpoch])
         }
     }

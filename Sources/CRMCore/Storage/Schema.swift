@@ -278,6 +278,12 @@ enum Schema {
         migrator.registerMigration(Self.compactMemberships, migrate: compactMemberships)
         migrator.registerMigration(Self.keptProfile, migrate: keptProfile)
         migrator.registerMigration(Self.compactDigests, migrate: compactDigests)
+        migrator.registerMigration("issue13-slim-indexes: a customer's orders and interactions indexed by customer alone") { db in
+            for table in ["orders", "interactions"] {
+                guard let index = ImportStore.secondaryIndexes[table] else { continue }
+                try db.execute(sql: "DROP INDEX \(index.name); \(index.sql)")
+            }
+        }
         return migrator
     }
 
