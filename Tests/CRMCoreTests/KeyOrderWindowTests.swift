@@ -21,45 +21,107 @@ struct KeyOrderWindowTests {
         return batch
     }
 
-    /// The (key, line) of each row of `group`, in the order the writer writes them.
-    static func written(_ group: BatchGroup?) -> [(key: Int64, line: Int)] {
-        guard let group else { return [] }
-        let rows: [(RowBuffer, Int)] = group.order.map { order in order.map { (group.batches[Int($0.buffer)].rows, Int($0.row)) } }
-            ?? group.batches.flatMap { batch in (0..<batch.rows.rowCount).map { (batch.rows, $0) } }
-        return rows.map { ($0.0.integer(row: $0.1, column: 0)!, $0.0.lines[$0.1]) }
+    /// The (key, line) of each row of `groups`, in the order the writer writes them.
+    static func written(_ groups: [BatchGroup]) -> [(key: Int64, line: Int)] {
+        groups.flatMap { group in
+            let rows: [(RowBuffer, Int)] = group.order.map { order in order.map { (group.batches[Int($0.buffer)].rows, Int($0.row)) } }
+                ?? group.batches.flatMap { batch in (0..<batch.rows.rowCount).map { (batch.rows, $0) } }
+            return rows.map { ($0.0.integer(row: $0.1, column: 0)!, $0.0.lines[$0.1]) }
+        }
+    }
+
+    /// The groups `window` hands over when it takes `batch` (or, with nil, at the end of the file).
+    static func admit(_ window: KeyOrderWindow, _ batch: RecordBatch?) throws -> [BatchGroup] {
+        var out: [BatchGroup] = []
+        let take = { RecordBatch(width: 3, rows: 3) }
+        if let batch {
+            #expect(try window.admit(batch, take: take, emit: { out.append($0); return true }))
+        } else {
+            #expect(try window.finish(take: take, emit: { out.append($0); return true }))
+        }
+        return out
     }
 
     @Test("rows out of order are held until the window is full, then come out sorted; equal keys keep their line order")
     func sortsHeldRowsStably() throws {
         let window = KeyOrderWindow(capacity: 9, keyColumn: 0, textIDColumn: 1, rowsPerBatch: 3)
-        #expect(window.admit(try Self.batch([5, 9, 3], line: 2)) == nil)
-        #expect(window.admit(try Self.batch([7, 3, 1], line: 5)) == nil)
-        let out = window.admit(try Self.batch([9, 2, 8], line: 8))
+        #expect(try Self.admit(window, try Self.batch([5, 9, 3], line: 2)).isEmpty)
+        #expect(try Self.admit(window, try Self.batch([7, 3, 1], line: 5)).isEmpty)
+        let out = try Self.admit(window, try Self.batch([9, 2, 8], line: 8))
         #expect(Self.written(out).map(\.key) == [1, 2, 3, 3, 5, 7, 8, 9, 9])
         #expect(Self.written(out).map(\.line) == [7, 9, 4, 6, 2, 5, 10, 3, 8])
-        #expect(out?.batches.count == 3 && out?.order != nil)
+        #expect(out.count == 1 && out.first?.batches.count == 3 && out.first?.order != nil)
         // The next window starts afresh.
-        let next = window.admit(try Self.batch([10, 11, 12], line: 11))
-        #expect(Self.written(next).map(\.line) == [11, 12, 13] && next?.order == nil)
+        let next = try Self.admit(window, try Self.batch([10, 11, 12], line: 11))
+        #expect(Self.written(next).map(\.line) == [11, 12, 13] && next.first?.order == nil)
     }
 
     @Test("rows already in key order pass straight through; the first row out of order starts holding")
     func inOrderPassesThrough() throws {
         let window = KeyOrderWindow(capacity: 100, keyColumn: 0, textIDColumn: 1, rowsPerBatch: 3)
-        #expect(Self.written(window.admit(try Self.batch([1, 2, 3], line: 2))).map(\.key) == [1, 2, 3])
-        #expect(Self.written(window.admit(try Self.batch([3, 4, 6], line: 5))).map(\.key) == [3, 4, 6])
-        #expect(window.admit(try Self.batch([8, 5, 7], line: 8)) == nil)
-        #expect(window.admit(try Self.batch([9, 10, 11], line: 11)) == nil)
-        #expect(Self.written(window.finish()).map(\.key) == [5, 7, 8, 9, 10, 11])
-        #expect(window.finish() == nil)
+        #expect(Self.written(try Self.admit(window, try Self.batch([1, 2, 3], line: 2))).map(\.key) == [1, 2, 3])
+        #expect(Self.written(try Self.admit(window, try Self.batch([3, 4, 6], line: 5))).map(\.key) == [3, 4, 6])
+        #expect(try Self.admit(window, try Self.batch([8, 5, 7], line: 8)).isEmpty)
+        #expect(try Self.admit(window, try Self.batch([9, 10, 11], line: 11)).isEmpty)
+        #expect(Self.written(try Self.admit(window, nil)).map(\.key) == [5, 7, 8, 9, 10, 11])
+        #expect(try Self.admit(window, nil).isEmpty)
     }
 
     @Test("a window with a text id is written as read (a text id's key counts down by line)")
     func textIDsKeepLineOrder() throws {
         let window = KeyOrderWindow(capacity: 6, keyColumn: 0, textIDColumn: 1, rowsPerBatch: 3)
-        #expect(window.admit(try Self.batch([5, 3, -1], line: 2, textIDs: [-1])) == nil)
-        let out = window.admit(try Self.batch([-2, 4, 1], line: 5, textIDs: [-2]))
-        #expect(Self.written(out).map(\.line) == [2, 3, 4, 5, 6, 7] && out?.order == nil)
+        #expect(try Self.admit(window, try Self.batch([5, 3, -1], line: 2, textIDs: [-1])).isEmpty)
+        let out = try Self.admit(window, try Self.batch([-2, 4, 1], line: 5, textIDs: [-2]))
+        #expect(Self.written(out).map(\.line) == [2, 3, 4, 5, 6, 7] && out.first?.order == nil)
+    }
+
+    @Test("spilled windows come back merged in key order at the end, equal keys in line order, every value intact")
+    func spilledRunsMerge() throws {
+        let window = KeyOrderWindow(capacity: 3, keyColumn: 0, textIDColumn: 1, rowsPerBatch: 3, runs: SortedRuns(width: 3, keyColumn: 0))
+        for (keys, line) in [([5, 9, 3], 2), ([7, 3, 1], 5), ([9, 2, 8], 8)] as [([Int64], Int)] {
+            // Spilled: the window's batch goes to the writer emptied (its problems stay in it).
+            let out = try Self.admit(window, try Self.batch(keys, line: line))
+            #expect(out.count == 1 && Self.written(out).isEmpty && out.first?.batches.count == 1)
+        }
+        let merged = try Self.admit(window, nil)
+        #expect(Self.written(merged).map(\.key) == [1, 2, 3, 3, 5, 7, 8, 9, 9])
+        #expect(Self.written(merged).map(\.line) == [7, 9, 4, 6, 2, 5, 10, 3, 8])
+        #expect(merged.allSatisfy { $0.order == nil && $0.batches.count == 1 && $0.batches[0].rows.rowCount <= 3 })
+        let texts = merged.flatMap { group in (0..<group.batches[0].rows.rowCount).map { group.batches[0].rows.text(row: $0, column: 2) } }
+        #expect(texts == Self.written(merged).map { "line \($0.line)" })
+        #expect(merged.flatMap { group in (0..<group.batches[0].rows.rowCount).map { group.batches[0].rows.text(row: $0, column: 1) } }.allSatisfy { $0 == nil })
+    }
+
+    @Test("a folder for the runs that cannot be written is named in the error")
+    func unwritableFolder() throws {
+        let runs = SortedRuns(width: 3, keyColumn: 0, folder: "/nonexistent-crm-folder")
+        let batch = try Self.batch([2, 1], line: 2)
+        #expect {
+            try runs.spill(WriteOrder(buffers: [batch.rows], order: [.init(buffer: 0, row: 1), .init(buffer: 0, row: 0)]))
+        } throws: { error in
+            "\(error)".contains("/nonexistent-crm-folder") && "\(error)".contains("TMPDIR")
+        }
+    }
+
+    @Test("past the most runs held, the runs are merged and handed over before the next one is spilled")
+    func tooManyRuns() throws {
+        let window = KeyOrderWindow(
+            capacity: 3, keyColumn: 0, textIDColumn: 1, rowsPerBatch: 3, runs: SortedRuns(width: 3, keyColumn: 0, maximumRuns: 2))
+        #expect(Self.written(try Self.admit(window, try Self.batch([6, 5, 4], line: 2))).isEmpty)
+        #expect(Self.written(try Self.admit(window, try Self.batch([3, 2, 1], line: 5))).isEmpty)
+        let third = try Self.admit(window, try Self.batch([2, 9, 0], line: 8))
+        #expect(Self.written(third).map(\.key) == [1, 2, 3, 4, 5, 6])
+        #expect(Self.written(try Self.admit(window, nil)).map(\.key) == [0, 2, 9])
+    }
+
+    @Test("a window with a text id is written after the runs spilled before it, and rows in order after a merge pass through")
+    func textIDWindowAfterRuns() throws {
+        let window = KeyOrderWindow(capacity: 3, keyColumn: 0, textIDColumn: 1, rowsPerBatch: 3, runs: SortedRuns(width: 3, keyColumn: 0))
+        #expect(Self.written(try Self.admit(window, try Self.batch([4, 2, 3], line: 2))).isEmpty)
+        let out = try Self.admit(window, try Self.batch([-1, 9, 1], line: 5, textIDs: [-1]))
+        #expect(Self.written(out).map(\.line) == [3, 4, 2, 5, 6, 7])
+        #expect(Self.written(try Self.admit(window, try Self.batch([10, 11, 12], line: 8))).map(\.line) == [8, 9, 10])
+        #expect(try Self.admit(window, nil).isEmpty)
     }
 
     // MARK: - Imports
@@ -83,7 +145,7 @@ struct KeyOrderWindowTests {
 
     /// Everything an import leaves behind: the records, the digests, the summary's counts and
     /// the rejects file (or the problems of a refused import).
-    static func outcome(of file: String, window: Int, skipInvalid: Bool, maxProblems: Int = 20) throws -> [String] {
+    static func outcome(of file: String, window: Int, spill: Bool = true, skipInvalid: Bool, maxProblems: Int = 20) throws -> [String] {
         let sandbox = try Sandbox()
         let database = try Fixture.trickyDatabase(in: sandbox)
         let path = try sandbox.file("orders.csv", file)
@@ -91,6 +153,7 @@ struct KeyOrderWindowTests {
         options.skipInvalid = skipInvalid
         options.maxProblems = maxProblems
         options.keyOrderWindowRows = window
+        options.spillSortedRuns = spill
         var result: [String] = []
         do {
             let summary = try Importer(database: database).importFile(.orders, path: path, options: options)
@@ -109,14 +172,14 @@ struct KeyOrderWindowTests {
         let file = Self.shuffledOrders(seed: seed, rows: 1_500)
         let asRead = try Self.outcome(of: file, window: 0, skipInvalid: true)
         #expect(asRead[0].hasPrefix("inserted") && !asRead[0].contains("rejected 0"))
-        for window in [1, 37, 700, KeyOrderWindow.defaultCapacity] {
-            #expect(try Self.outcome(of: file, window: window, skipInvalid: true) == asRead, "window \(window)")
+        for (window, spill) in [(1, true), (7, true), (37, true), (700, true), (KeyOrderWindow.defaultCapacity, true), (1, false), (37, false), (700, false)] {
+            #expect(try Self.outcome(of: file, window: window, spill: spill, skipInvalid: true) == asRead, "window \(window), spilled \(spill)")
         }
         // All or nothing, stopping after the first five problems: the same five, by line.
         let refused = try Self.outcome(of: file, window: 0, skipInvalid: false, maxProblems: 5)
         #expect(refused.prefix(5).allSatisfy { $0.hasPrefix("orders.csv:") } && !refused[5].hasPrefix("orders.csv:"))
-        for window in [37, KeyOrderWindow.defaultCapacity] {
-            #expect(try Self.outcome(of: file, window: window, skipInvalid: false, maxProblems: 5) == refused, "window \(window)")
+        for (window, spill) in [(7, true), (37, true), (KeyOrderWindow.defaultCapacity, true), (37, false)] {
+            #expect(try Self.outcome(of: file, window: window, spill: spill, skipInvalid: false, maxProblems: 5) == refused, "window \(window), spilled \(spill)")
         }
     }
 

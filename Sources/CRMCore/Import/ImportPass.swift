@@ -80,7 +80,8 @@ struct ImportPass {
         var window: KeyOrderWindow?
         if kind != .customers, options.keyOrderWindowRows > 0, let key = upsert.columns.firstIndex(of: "pk"), let textID = upsert.columns.firstIndex(of: "text_id") {
             window = KeyOrderWindow(
-                capacity: options.keyOrderWindowRows, keyColumn: key, textIDColumn: textID, rowsPerBatch: upsert.rowsPerStatement)
+                capacity: options.keyOrderWindowRows, keyColumn: key, textIDColumn: textID, rowsPerBatch: upsert.rowsPerStatement,
+                runs: options.spillSortedRuns ? SortedRuns(width: upsert.columns.count, keyColumn: key) : nil)
         }
         let parser = RecordParser(
             pass: self, mapper: mapper, keys: TextKeys(first: try RowKeys.nextTextKey(db, kind.table)),
@@ -127,7 +128,7 @@ struct ImportPass {
         recordsRead = parser.recordsRead
         if parser.stoppedEarly { stoppedEarly = true }
         // Duplicates are found when a batch is written, after later records were read.
-        problems = problems.inLineOrder()
+        keepFirstProblems()
         return upsert.written
     }
 
@@ -164,17 +165,21 @@ struct ImportPass {
         pendingTagWrites.removeAll(keepingCapacity: true)
     }
 
+    /// Records `problem`; of all problems, the first `maxProblems` by line are reported. Rows can
+    /// reach the writer out of line order (merged runs, `KeyOrderWindow`), so the problems with
+    /// the smallest lines are kept, not the first to arrive.
     private mutating func add(_ problem: ImportProblem) {
-        if shouldStop {
-            stoppedEarly = true
-            return
-        }
         if options.skipInvalid {
             rejectedLines[problem.line, default: ""] += (rejectedLines[problem.line] == nil ? "" : "; ") + problem.rejectReason
-            if problems.count < options.maxProblems { problems.append(problem) }
-        } else {
-            problems.append(problem)
+        } else if shouldStop {
+            stoppedEarly = true
         }
+        problems.append(problem)
+        if problems.count >= 2 * max(options.maxProblems, 1) { keepFirstProblems() }
+    }
+
+    private mutating func keepFirstProblems() {
+        problems = Array(problems.inLineOrder().prefix(options.maxProblems))
     }
 
     /// Maps header names to positions; unknown, duplicate or missing columns refuse the file.

@@ -28,6 +28,9 @@ public struct ImportOptions: Sendable {
     /// Rows of an orders or interactions file written sorted by key when they arrive out of
     /// order (`KeyOrderWindow`); 0 writes them as read. Tests set a small window.
     var keyOrderWindowRows = KeyOrderWindow.defaultCapacity
+    /// Whether full windows are spilled to temporary files and merged (`SortedRuns`), so the
+    /// whole file is written in key order; false writes each window as it fills. Tests set both.
+    var spillSortedRuns = true
 
     public init() {}
 }

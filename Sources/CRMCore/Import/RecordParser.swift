@@ -212,7 +212,7 @@ final class RecordParser: @unchecked Sendable {
                     if let tagWrite { batch.tagWrites.append(tagWrite) }
                     try batch.rows.endImportRow(runID: runID)
                     if batch.rows.rowCount == rowsPerBatch {
-                        guard hand(batch, in: &group, to: queue) else { return }
+                        guard try hand(batch, in: &group, to: queue) else { return }
                         batch = queue.take(width: width, rows: rowsPerBatch)
                     }
                 } else {
@@ -220,11 +220,10 @@ final class RecordParser: @unchecked Sendable {
                     for problem in fields.problems { report(problem, in: batch) }
                 }
             }
-            if !batch.isEmpty { guard hand(batch, in: &group, to: queue) else { return } }
-            if let rest = window?.finish() {
-                guard group.isEmpty || queue.push(BatchGroup(batches: group)) else { return }
-                group = []
-                guard queue.push(rest) else { return }
+            if !batch.isEmpty { guard try hand(batch, in: &group, to: queue) else { return } }
+            if let window {
+                let take = { queue.take(width: self.width, rows: self.rowsPerBatch) }
+                guard try window.finish(take: take, emit: { self.emit($0, in: &group, to: queue) }) else { return }
             }
             if !group.isEmpty { _ = queue.push(BatchGroup(batches: group)) }
         } catch {
@@ -235,12 +234,14 @@ final class RecordParser: @unchecked Sendable {
     /// Adds a filled batch to `group` and pushes the group once full; through the window, which
     /// may hold the batch back and hands over a sorted window as a group of its own. False when
     /// the writer gave up.
-    private func hand(_ batch: RecordBatch, in group: inout [RecordBatch], to queue: BatchQueue) -> Bool {
-        guard let window else {
-            group.append(batch)
-            return pushIfFull(&group, to: queue)
-        }
-        guard let ready = window.admit(batch) else { return true }
+    private func hand(_ batch: RecordBatch, in group: inout [RecordBatch], to queue: BatchQueue) throws -> Bool {
+        guard let window else { return emit(BatchGroup(batches: [batch]), in: &group, to: queue) }
+        let take = { queue.take(width: self.width, rows: self.rowsPerBatch) }
+        return try window.admit(batch, take: take, emit: { emit($0, in: &group, to: queue) })
+    }
+
+    /// A single batch joins `group` (pushed once full); any other group goes on its own, after it.
+    private func emit(_ ready: BatchGroup, in group: inout [RecordBatch], to queue: BatchQueue) -> Bool {
         if ready.order == nil && ready.batches.count == 1 {
             group += ready.batches
             return pushIfFull(&group, to: queue)

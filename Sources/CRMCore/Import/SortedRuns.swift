@@ -1,0 +1,262 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Windows of import rows sorted by key, spilled to temporary files ("runs") and merged back in
+/// key order: an external sort, so a file whose ids arrive scattered (a file in time order) is
+/// written to its table in one ascending pass whatever its size, with one window in memory.
+///
+/// A run holds rows as records: the key (8 bytes), the record's length (4 bytes), the input line
+/// and the row's values (`RowBuffer.Value`: a tag byte, then an integer's 8 bytes or a text's
+/// length and bytes). The files are removed from their folder as soon as they are created, so
+/// nothing is left behind by a crash; they are closed when merged.
+///
+/// The merge is stable: of rows with equal keys, the one of the earlier run (earlier lines)
+/// comes first, and within a run rows keep the order they were spilled in.
+final class SortedRuns {
+    /// Runs held at most by default: past this many, the import merges what it has before
+    /// spilling more (one read buffer of 1 MiB and one open file each).
+    static let defaultMaximumRuns = 64
+    /// Bytes read from a run at once.
+    static let readBufferSize = 1 << 20
+
+    private let width: Int
+    private let keyColumn: Int
+    private let maximumRuns: Int
+    private let folder: String
+    private var runs: [Int32] = []
+    private var bytesWritten = 0
+
+    init(width: Int, keyColumn: Int, maximumRuns: Int = defaultMaximumRuns, folder: String = NSTemporaryDirectory()) {
+        self.width = width
+        self.keyColumn = keyColumn
+        self.maximumRuns = max(1, maximumRuns)
+        self.folder = folder
+    }
+
+    deinit {
+        for run in runs { close(run) }
+    }
+
+    var isEmpty: Bool { runs.isEmpty }
+    var isFull: Bool { runs.count >= maximumRuns }
+    /// Bytes spilled so far (all runs, merged or not).
+    var spilledBytes: Int { bytesWritten }
+
+    /// Writes the rows of `rows`, in its order (sorted by key), as a new run.
+    func spill(_ rows: WriteOrder) throws {
+        let file = try Self.temporaryFile(in: folder)
+        var out = RunWriter(file: file)
+        defer { bytesWritten += out.total }
+        do {
+            for position in 0..<rows.count {
+                let (buffer, row) = rows[position]
+                try out.write(buffer, row: row, width: width, key: buffer.integer(row: row, column: keyColumn) ?? .min)
+            }
+            try out.flush()
+            guard lseek(file, 0, SEEK_SET) == 0 else { throw Self.failure("rewinding a sorted run", in: folder) }
+        } catch {
+            close(file)
+            throw error
+        }
+        runs.append(file)
+    }
+
+    /// Merges every run into rows in key order: fills the buffers `take` gives, `rowsPerBuffer`
+    /// rows each, and hands each one to `emit` (the last may be shorter); stops when `emit`
+    /// returns false. Leaves no run behind.
+    func merge(rowsPerBuffer: Int, take: () -> RowBuffer, emit: (RowBuffer) throws -> Bool) throws {
+        var readers = runs.map { RunReader(file: $0) }
+        runs = []
+        defer { for reader in readers { close(reader.file) } }
+        var heads = try readers.indices.map { try readers[$0].nextKey() }
+        var buffer = take()
+        while true {
+            // The smallest head; on a tie the earlier run (earlier lines).
+            var next = -1
+            for (run, key) in heads.enumerated() {
+                guard let key else { continue }
+                if next < 0 || key < heads[next]! { next = run }
+            }
+            guard next >= 0 else { break }
+            try readers[next].readRow(into: buffer, width: width)
+            heads[next] = try readers[next].nextKey()
+            if buffer.rowCount == rowsPerBuffer {
+                guard try emit(buffer) else { return }
+                buffer = take()
+            }
+        }
+        if buffer.rowCount > 0 { _ = try emit(buffer) }
+    }
+
+    private static func temporaryFile(in folder: String) throws -> Int32 {
+        var template = Array((folder.hasSuffix("/") ? folder : folder + "/").utf8CString.dropLast()) + Array("crm-sort-XXXXXX".utf8CString)
+        let file = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard file >= 0 else { throw failure("creating a temporary file", in: folder) }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        return file
+    }
+
+    /// An error naming the folder of the temporary files (`TMPDIR`), where a full disk shows.
+    fileprivate static func failure(_ doing: String, in folder: String = NSTemporaryDirectory()) -> CRMError {
+        .file(path: folder, message: "\(doing) to sort the import's rows by id failed: \(String(cString: strerror(errno))) (set TMPDIR to use another folder)")
+    }
+}
+
+private enum RunTag: UInt8 {
+    case null, integer, text, blob
+}
+
+/// Appends records to a run file through a buffer of 1 MiB.
+private struct RunWriter {
+    let file: Int32
+    var bytes: [UInt8] = []
+    var total = 0
+
+    init(file: Int32) {
+        self.file = file
+        bytes.reserveCapacity(SortedRuns.readBufferSize + 4096)
+    }
+
+    mutating func write(_ buffer: RowBuffer, row: Int, width: Int, key: Int64) throws {
+        append(UInt64(bitPattern: key), bytes: 8)
+        let lengthAt = bytes.count
+        append(0, bytes: 4)
+        varint(UInt64(buffer.lines[row]))
+        buffer.arena.withUnsafeBufferPointer { arena in
+            for value in buffer.values[(row * width)..<((row + 1) * width)] {
+                switch value {
+                case .null:
+                    bytes.append(RunTag.null.rawValue)
+                case .integer(let number):
+                    bytes.append(RunTag.integer.rawValue)
+                    append(UInt64(bitPattern: number), bytes: 8)
+                case .text(let start, let count), .blob(let start, let count):
+                    if case .text = value { bytes.append(RunTag.text.rawValue) } else { bytes.append(RunTag.blob.rawValue) }
+                    varint(UInt64(count))
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: arena[Int(start)..<Int(start + count)]))
+                }
+            }
+        }
+        let length = UInt32(bytes.count - lengthAt - 4)
+        for index in 0..<4 { bytes[lengthAt + index] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(index))) }
+        if bytes.count >= SortedRuns.readBufferSize { try flush() }
+    }
+
+    mutating func flush() throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { systemWrite(file, $0.baseAddress! + offset, $0.count - offset) }
+            guard written > 0 else { throw SortedRuns.failure("writing a sorted run") }
+            offset += written
+        }
+        total += bytes.count
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func append(_ value: UInt64, bytes count: Int) {
+        for index in 0..<count { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(index)))) }
+    }
+
+    private mutating func varint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+}
+
+/// Reads a run's records back, a buffer at a time.
+private struct RunReader {
+    let file: Int32
+    private var bytes: [UInt8] = []
+    private var start = 0
+    private var end = 0
+    private var exhausted = false
+
+    init(file: Int32) {
+        self.file = file
+        bytes = [UInt8](repeating: 0, count: SortedRuns.readBufferSize)
+    }
+
+    /// The key of the next record; nil at the end of the run.
+    mutating func nextKey() throws -> Int64? {
+        guard try available(12) else { return nil }
+        return Int64(bitPattern: load(start, 8))
+    }
+
+    /// Appends the next record's row (whose key `nextKey` returned) to `buffer`.
+    mutating func readRow(into buffer: RowBuffer, width: Int) throws {
+        let length = Int(load(start + 8, 4))
+        guard try available(12 + length) else { throw CRMError.internalInconsistency("a sorted run of the import ends inside a row") }
+        var offset = start + 12
+        buffer.beginRow(line: Int(varint(&offset)))
+        bytes.withUnsafeBufferPointer { all in
+            for _ in 0..<width {
+                let tag = RunTag(rawValue: all[offset]) ?? .null
+                offset += 1
+                switch tag {
+                case .null:
+                    buffer.appendNull()
+                case .integer:
+                    buffer.appendInteger(Int64(bitPattern: load(offset, 8)))
+                    offset += 8
+                case .text, .blob:
+                    let count = Int(varint(&offset))
+                    let slice = UnsafeBufferPointer(rebasing: all[offset..<(offset + count)])
+                    if tag == .text { buffer.appendText(slice) } else { buffer.appendBlob(UnsafeRawBufferPointer(slice)) }
+                    offset += count
+                }
+            }
+        }
+        try buffer.endRow()
+        start += 12 + length
+    }
+
+    /// Whether `count` bytes are in the buffer from `start`, reading more (and growing the
+    /// buffer for a record longer than it) as needed.
+    private mutating func available(_ count: Int) throws -> Bool {
+        while end - start < count {
+            if exhausted { return false }
+            if start > 0 {
+                bytes.withUnsafeMutableBufferPointer { all in
+                    _ = memmove(all.baseAddress!, all.baseAddress! + start, end - start)
+                }
+                end -= start
+                start = 0
+            }
+            if bytes.count - end < count { bytes += [UInt8](repeating: 0, count: count) }
+            let read = bytes.withUnsafeMutableBytes { systemRead(file, $0.baseAddress! + end, $0.count - end) }
+            guard read >= 0 else { throw SortedRuns.failure("reading a sorted run") }
+            if read == 0 { exhausted = true } else { end += read }
+        }
+        return true
+    }
+
+    private func load(_ offset: Int, _ count: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for index in 0..<count { value |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
+        return value
+    }
+
+    private func varint(_ offset: inout Int) -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = bytes[offset]
+            offset += 1
+            value |= UInt64(byte & 0x7f) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+    }
+}
+
+private func systemWrite(_ file: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(file, bytes, count) }
+private func systemRead(_ file: Int32, _ bytes: UnsafeMutableRawPointer, _ count: Int) -> Int { read(file, bytes, count) }
