@@ -42,6 +42,22 @@ struct KeptProfileTests {
         try database.profiles(asOf: asOf, shape: shape)
     }
 
+    @Test("a build on several threads, chunk by chunk, gives the table one thread builds", arguments: [(2, 7), (2, 64), (3, 1), (2, 300)])
+    func parallelBuild(appenders: Int, customersPerChunk: Int) throws {
+        let database = try Self.generated(try Sandbox())
+        func build(_ appenders: Int, _ chunk: Int) throws -> ProfileTable {
+            try database.read { db in
+                let scan = try ProfileQueries(db: db, asOf: Self.asOf).activity(kinds: Self.shape.interactionKinds)
+                let builder = ProfileBuilder(asOf: Self.asOf, currencyScale: 2, shape: Self.shape, timeZone: .utc)
+                return try builder.build(from: scan, appenders: appenders, customersPerChunk: chunk)
+            }
+        }
+        let one = try build(1, ProfileBuilder.customersPerChunk)
+        #expect(one.count == 301)
+        let several = try build(appenders, customersPerChunk)
+        #expect(Self.values(several) == Self.values(one))
+    }
+
     @Test("a kept table reads back equal, field by field, to the one built, and only a keeping request writes it")
     func roundTrip() throws {
         let sandbox = try Sandbox()

@@ -31,6 +31,34 @@ struct ProfileQueries {
         var interactions: [(time: Int64, kind: Int)] = []
     }
 
+    /// Consecutive customers of a scan with their orders and interactions, copied out of the
+    /// refilled `ActivityRow`, to be built on another thread (`ProfileBuilder.build`).
+    struct ActivityChunk {
+        var customers: [CustomerRow] = []
+        var orders: [OrderRow] = []
+        var interactions: [(time: Int64, kind: Int)] = []
+        /// Where each customer's orders and interactions end in `orders` and `interactions`.
+        var ends: [(orders: Int, interactions: Int)] = []
+
+        var count: Int { customers.count }
+
+        mutating func add(_ row: ActivityRow) {
+            customers.append(row.customer)
+            orders += row.orders
+            interactions += row.interactions
+            ends.append((orders.count, interactions.count))
+        }
+
+        /// Calls `body` with each customer, their orders and their interactions.
+        func forEach(_ body: (CustomerRow, ArraySlice<OrderRow>, ArraySlice<(time: Int64, kind: Int)>) -> Void) {
+            var start = (orders: 0, interactions: 0)
+            for (customer, end) in zip(customers, ends) {
+                body(customer, orders[start.orders..<end.orders], interactions[start.interactions..<end.interactions])
+                start = end
+            }
+        }
+    }
+
     /// Every customer created by as-of, in key order, with their digests decoded: one row per
     /// customer, however many orders they have.
     final class ActivityScan {
