@@ -103,6 +103,15 @@ struct KeyOrderWindowTests {
         }
     }
 
+    @Test("by default, only a file larger than four windows is spilled")
+    func spillsLargeFiles() {
+        #expect(!SortedRuns.Use.forLargeFiles.spills(fileBytes: 70_464_932, windowRows: KeyOrderWindow.defaultCapacity))
+        #expect(SortedRuns.Use.forLargeFiles.spills(fileBytes: 225_103_348, windowRows: KeyOrderWindow.defaultCapacity))
+        #expect(SortedRuns.Use.forLargeFiles.spills(fileBytes: 4 * 64 * 37 + 64, windowRows: 37))
+        #expect(!SortedRuns.Use.forLargeFiles.spills(fileBytes: 4 * 64 * 37, windowRows: 37))
+        #expect(SortedRuns.Use.always.spills(fileBytes: 0, windowRows: 37) && !SortedRuns.Use.never.spills(fileBytes: 1 << 40, windowRows: 37))
+    }
+
     @Test("past the most runs held, the runs are merged and handed over before the next one is spilled")
     func tooManyRuns() throws {
         let window = KeyOrderWindow(
@@ -153,7 +162,7 @@ struct KeyOrderWindowTests {
         options.skipInvalid = skipInvalid
         options.maxProblems = maxProblems
         options.keyOrderWindowRows = window
-        options.spillSortedRuns = spill
+        options.sortedRuns = spill ? .always : .never
         var result: [String] = []
         do {
             let summary = try Importer(database: database).importFile(.orders, path: path, options: options)

@@ -81,7 +81,8 @@ struct ImportPass {
         if kind != .customers, options.keyOrderWindowRows > 0, let key = upsert.columns.firstIndex(of: "pk"), let textID = upsert.columns.firstIndex(of: "text_id") {
             window = KeyOrderWindow(
                 capacity: options.keyOrderWindowRows, keyColumn: key, textIDColumn: textID, rowsPerBatch: upsert.rowsPerStatement,
-                runs: options.spillSortedRuns ? SortedRuns(width: upsert.columns.count, keyColumn: key) : nil)
+                runs: options.sortedRuns.spills(fileBytes: reader.byteCount, windowRows: options.keyOrderWindowRows)
+                    ? SortedRuns(width: upsert.columns.count, keyColumn: key) : nil)
         }
         let parser = RecordParser(
             pass: self, mapper: mapper, keys: TextKeys(first: try RowKeys.nextTextKey(db, kind.table)),

@@ -29,8 +29,8 @@ public struct ImportOptions: Sendable {
     /// order (`KeyOrderWindow`); 0 writes them as read. Tests set a small window.
     var keyOrderWindowRows = KeyOrderWindow.defaultCapacity
     /// Whether full windows are spilled to temporary files and merged (`SortedRuns`), so the
-    /// whole file is written in key order; false writes each window as it fills. Tests set both.
-    var spillSortedRuns = true
+    /// whole file is written in key order, or written as each fills. Tests set both.
+    var sortedRuns = SortedRuns.Use.forLargeFiles
 
     public init() {}
 }
