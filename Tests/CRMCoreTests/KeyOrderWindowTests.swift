@@ -192,6 +192,40 @@ struct KeyOrderWindowTests {
         }
     }
 
+    /// Updates passed on by a reporter, from whichever thread.
+    final class SeenUpdates: @unchecked Sendable {
+        private let lock = NSLock()
+        private var updates: [ProgressReporter.Update] = []
+        func add(_ update: ProgressReporter.Update) { lock.withLock { updates.append(update) } }
+        var all: [ProgressReporter.Update] { lock.withLock { updates } }
+    }
+
+    @Test("a spilled import shows progress while reading, then while the merged runs are written, never going back")
+    func progressOfSpilledImport() throws {
+        let file = Self.shuffledOrders(seed: 4, rows: 1_500)
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let path = try sandbox.file("orders.csv", file)
+        let seen = SeenUpdates()
+        let reporter = ProgressReporter(interval: .zero, now: { .zero }, emit: seen.add)
+        let total = file.utf8.count
+        reporter.begin("orders.csv", unit: "rows", total: total)
+        var options = ImportOptions()
+        options.skipInvalid = true
+        options.keyOrderWindowRows = 37
+        options.sortedRuns = .always
+        options.progress = reporter
+        options.progressInterval = 10
+        _ = try Importer(database: database).importFile(.orders, path: path, options: options)
+        let updates = seen.all
+        let done = updates.map(\.done)
+        #expect(done == done.sorted())
+        let reading = updates.filter { $0.count < 1_500 }
+        let writing = updates.filter { $0.count == 1_500 }
+        #expect(!reading.isEmpty && reading.allSatisfy { $0.done <= total / 2 }, "reading counts for the first half")
+        #expect(Set(writing.map(\.done)).count >= 5 && (done.last ?? 0) >= total * 9 / 10, "writing the merged runs for the second")
+    }
+
     @Test("an orders import, written without SQLite's foreign-key check, leaves the check on for the next writer")
     func foreignKeysBackOn() throws {
         let sandbox = try Sandbox()

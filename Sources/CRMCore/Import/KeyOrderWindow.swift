@@ -37,6 +37,9 @@ final class KeyOrderWindow {
     private var lastKey = Int64.min
     private var hasTextID = false
 
+    /// Whether full windows are spilled (and merged at the end of the file).
+    var spills: Bool { runs != nil }
+
     init(capacity: Int, keyColumn: Int, textIDColumn: Int, rowsPerBatch: Int, runs: SortedRuns? = nil) {
         self.capacity = max(1, capacity)
         self.keyColumn = keyColumn

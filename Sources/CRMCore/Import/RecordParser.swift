@@ -200,7 +200,8 @@ final class RecordParser: @unchecked Sendable {
                 guard let record else { break }
                 recordsRead += 1
                 if let progress = options.progress, recordsRead % options.progressInterval == 0 {
-                    progress.update(count: recordsRead, done: reader.bytesRead)
+                    // A spilled file is gone over twice: read, then its runs merged and written.
+                    progress.update(count: recordsRead, done: window?.spills == true ? reader.bytesRead / 2 : reader.bytesRead)
                 }
                 var fields = FieldReader(file: path, record: record, positions: positions)
                 batch.rows.beginRow(line: record.line)
@@ -223,7 +224,16 @@ final class RecordParser: @unchecked Sendable {
             if !batch.isEmpty { guard try hand(batch, in: &group, to: queue) else { return } }
             if let window {
                 let take = { queue.take(width: self.width, rows: self.rowsPerBatch) }
-                guard try window.finish(take: take, emit: { self.emit($0, in: &group, to: queue) }) else { return }
+                var merged = 0
+                let half = reader.byteCount / 2
+                let emitted = try window.finish(take: take) { ready in
+                    if let progress = self.options.progress, window.spills {
+                        merged += ready.batches.reduce(0) { $0 + $1.rows.rowCount }
+                        progress.update(count: self.recordsRead, done: half + min(half, half * merged / max(1, self.recordsRead)))
+                    }
+                    return self.emit(ready, in: &group, to: queue)
+                }
+                guard emitted else { return }
             }
             if !group.isEmpty { _ = queue.push(BatchGroup(batches: group)) }
         } catch {
