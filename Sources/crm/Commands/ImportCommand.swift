@@ -43,6 +43,11 @@ struct ImportCommand: ParsableCommand {
             rows/s, share of the file read, time left), redrawn a few times a second and cleared
             at the end; nothing is drawn when standard error is a file or a pipe.
 
+            An orders or interactions file whose ids are out of order (an export in time order)
+            is written sorted by id; a large one (over about 100 MB) is sorted with temporary
+            files in TMPDIR (default /tmp), about 70 bytes a row, gone when the import ends,
+            even if it is interrupted.
+
             Examples:
               crm import customers customers.csv
               crm import orders orders.csv --skip-invalid --rejects bad-orders.csv
