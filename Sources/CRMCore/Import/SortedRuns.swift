@@ -76,9 +76,14 @@ final class SortedRuns {
         var out = RunWriter(file: file)
         defer { bytesWritten += out.total }
         do {
-            for position in 0..<rows.count {
-                let (buffer, row) = rows[position]
-                try out.write(buffer, row: row, width: width, key: buffer.integer(row: row, column: keyColumn) ?? .min)
+            // Each buffer's arrays once (references, not copies): reading them through the
+            // buffer, a class, checks exclusive access on every value.
+            let values = rows.buffers.map(\.values)
+            let arenas = rows.buffers.map(\.arena)
+            let lines = rows.buffers.map(\.lines)
+            for row in rows.order {
+                let buffer = Int(row.buffer)
+                try out.write(values[buffer], arenas[buffer], line: lines[buffer][Int(row.row)], row: Int(row.row), width: width, keyColumn: keyColumn)
             }
             try out.flush()
             guard lseek(file, 0, SEEK_SET) == 0 else { throw Self.failure("rewinding a sorted run", in: folder) }
@@ -134,64 +139,87 @@ private enum RunTag: UInt8 {
     case null, integer, text, blob
 }
 
-/// Appends records to a run file through a buffer of 1 MiB.
+/// Appends records to a run file through a buffer of 1 MiB, each record stored straight into
+/// the buffer's bytes.
 private struct RunWriter {
     let file: Int32
-    var bytes: [UInt8] = []
+    private var bytes: [UInt8]
+    private var end = 0
     var total = 0
 
     init(file: Int32) {
         self.file = file
-        bytes.reserveCapacity(SortedRuns.readBufferSize + 4096)
+        bytes = [UInt8](repeating: 0, count: SortedRuns.readBufferSize)
     }
 
-    mutating func write(_ buffer: RowBuffer, row: Int, width: Int, key: Int64) throws {
-        append(UInt64(bitPattern: key), bytes: 8)
-        let lengthAt = bytes.count
-        append(0, bytes: 4)
-        varint(UInt64(buffer.lines[row]))
-        buffer.arena.withUnsafeBufferPointer { arena in
-            for value in buffer.values[(row * width)..<((row + 1) * width)] {
-                switch value {
-                case .null:
-                    bytes.append(RunTag.null.rawValue)
-                case .integer(let number):
-                    bytes.append(RunTag.integer.rawValue)
-                    append(UInt64(bitPattern: number), bytes: 8)
-                case .text(let start, let count), .blob(let start, let count):
-                    if case .text = value { bytes.append(RunTag.text.rawValue) } else { bytes.append(RunTag.blob.rawValue) }
-                    varint(UInt64(count))
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: arena[Int(start)..<Int(start + count)]))
-                }
+    mutating func write(_ values: [RowBuffer.Value], _ arena: [UInt8], line: Int, row: Int, width: Int, keyColumn: Int) throws {
+        let first = row * width
+        var size = 12 + 10
+        for column in first..<(first + width) {
+            switch values[column] {
+            case .null: size += 1
+            case .integer: size += 9
+            case .text(_, let count), .blob(_, let count): size += 6 + Int(count)
             }
         }
-        let length = UInt32(bytes.count - lengthAt - 4)
-        for index in 0..<4 { bytes[lengthAt + index] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(index))) }
-        if bytes.count >= SortedRuns.readBufferSize { try flush() }
+        if end + size > bytes.count {
+            try flush()
+            if size > bytes.count { bytes += [UInt8](repeating: 0, count: size) }
+        }
+        var key = Int64.min
+        if case .integer(let number) = values[first + keyColumn] { key = number }
+        end = bytes.withUnsafeMutableBytes { out in
+            arena.withUnsafeBufferPointer { arena in
+                var at = end
+                out.storeBytes(of: UInt64(bitPattern: key).littleEndian, toByteOffset: at, as: UInt64.self)
+                let lengthAt = at + 8
+                at += 12
+                Self.varint(UInt64(line), into: out, at: &at)
+                for column in first..<(first + width) {
+                    switch values[column] {
+                    case .null:
+                        out[at] = RunTag.null.rawValue
+                        at += 1
+                    case .integer(let number):
+                        out[at] = RunTag.integer.rawValue
+                        out.storeBytes(of: UInt64(bitPattern: number).littleEndian, toByteOffset: at + 1, as: UInt64.self)
+                        at += 9
+                    case .text(let start, let count), .blob(let start, let count):
+                        if case .text = values[column] { out[at] = RunTag.text.rawValue } else { out[at] = RunTag.blob.rawValue }
+                        at += 1
+                        Self.varint(UInt64(count), into: out, at: &at)
+                        if count > 0 {
+                            (out.baseAddress! + at).copyMemory(from: arena.baseAddress! + Int(start), byteCount: Int(count))
+                        }
+                        at += Int(count)
+                    }
+                }
+                out.storeBytes(of: UInt32(at - lengthAt - 4).littleEndian, toByteOffset: lengthAt, as: UInt32.self)
+                return at
+            }
+        }
     }
 
     mutating func flush() throws {
         var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { systemWrite(file, $0.baseAddress! + offset, $0.count - offset) }
+        while offset < end {
+            let written = bytes.withUnsafeBytes { systemWrite(file, $0.baseAddress! + offset, end - offset) }
             guard written > 0 else { throw SortedRuns.failure("writing a sorted run") }
             offset += written
         }
-        total += bytes.count
-        bytes.removeAll(keepingCapacity: true)
+        total += end
+        end = 0
     }
 
-    private mutating func append(_ value: UInt64, bytes count: Int) {
-        for index in 0..<count { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(index)))) }
-    }
-
-    private mutating func varint(_ value: UInt64) {
+    private static func varint(_ value: UInt64, into out: UnsafeMutableRawBufferPointer, at: inout Int) {
         var value = value
         while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            out[at] = UInt8(truncatingIfNeeded: value) | 0x80
             value >>= 7
+            at += 1
         }
-        bytes.append(UInt8(value))
+        out[at] = UInt8(value)
+        at += 1
     }
 }
 
