@@ -15,16 +15,15 @@
 /// a window with a text id (whose key is given by line, counting down) is written as read.
 ///
 /// With `runs`, a full window is not handed over but spilled to a temporary file, sorted
-/// (`SortedRuns`); at the end of the file (or before a window with a text id, or when too many
-/// runs are held) the runs are merged and their rows handed over in key order, so the table is
+/// (`SortedRuns`), on another thread while the parser reads the next window; at the end of the
+/// file (or before a window with a text id, or when too many runs are held) the runs are merged and their rows handed over in key order, so the table is
 /// written in one ascending pass (at L, chronological: `crm import orders` 46.8 s → 33.0 s, see
 /// docs/decisions.md). The spilled window's batches still go to the writer, emptied of their
 /// rows, to report their problems and be reused. Once a run is held, every batch joins a window
 /// until the runs are merged: no row may be written before the rows of earlier lines.
 final class KeyOrderWindow {
-    /// Rows per window: one window in memory while runs are spilled (an import of 10M orders at
-    /// ~355 MiB), two when windows are written one by one (one written, one read: ~440 MiB;
-    /// docs/decisions.md).
+    /// Rows per window: two windows in memory (one spilled or written, one read) keep an import
+    /// of 10M orders at ~440 MiB (docs/decisions.md).
     static let defaultCapacity = 393_216
     /// Rows per window.
     let capacity: Int
@@ -36,6 +35,8 @@ final class KeyOrderWindow {
     private var rowsInWindow = 0
     private var lastKey = Int64.min
     private var hasTextID = false
+    /// The window being sorted and spilled on another thread while the parser reads the next.
+    private var spilling: (batches: [RecordBatch], work: Background<Result<Void, Error>>)?
 
     /// Whether full windows are spilled (and merged at the end of the file).
     var spills: Bool { runs != nil }
@@ -87,6 +88,20 @@ final class KeyOrderWindow {
             guard try mergeRuns(take: take, emit: emit) else { return false }
             return emit(BatchGroup(batches: batches))
         }
+        guard let runs else { return emit(BatchGroup(batches: batches, order: Self.sorted(batches, keyColumn: keyColumn, rowsPerBatch: rowsPerBatch))) }
+        // One window is spilled at a time, on another thread, while the parser reads the next.
+        guard try endSpill(emit: emit) else { return false }
+        if runs.isFull { guard try mergeRuns(take: take, emit: emit) else { return false } }
+        let (keyColumn, rowsPerBatch) = (keyColumn, rowsPerBatch)
+        spilling = (batches, Background {
+            Result { try runs.spill(WriteOrder(buffers: batches.map(\.rows), order: Self.sorted(batches, keyColumn: keyColumn, rowsPerBatch: rowsPerBatch))) }
+        })
+        return true
+    }
+
+    /// The order to write `batches`' rows in: by key, stable (equal keys keep their line order,
+    /// so the later of two rows with one id is refused).
+    private static func sorted(_ batches: [RecordBatch], keyColumn: Int, rowsPerBatch: Int) -> [WriteOrder.Row] {
         var keyed: [(key: Int64, row: WriteOrder.Row)] = []
         keyed.reserveCapacity(batches.count * rowsPerBatch)
         for (index, batch) in batches.enumerated() {
@@ -94,18 +109,23 @@ final class KeyOrderWindow {
                 keyed.append((batch.rows.integer(row: row, column: keyColumn) ?? .min, WriteOrder.Row(buffer: Int32(index), row: Int32(row))))
             }
         }
-        // Stable: equal keys keep their line order, so the later of two rows with one id is refused.
         keyed.sort { ($0.key, $0.row.buffer, $0.row.row) < ($1.key, $1.row.buffer, $1.row.row) }
-        let order = WriteOrder(buffers: batches.map(\.rows), order: keyed.map(\.row))
-        guard let runs else { return emit(BatchGroup(batches: batches, order: order.order)) }
-        if runs.isFull { guard try mergeRuns(take: take, emit: emit) else { return false } }
-        try runs.spill(order)
-        for batch in batches { batch.rows.removeAll() }
-        return emit(BatchGroup(batches: batches))
+        return keyed.map(\.row)
+    }
+
+    /// Waits for the window being spilled, then hands its batches over emptied of their rows
+    /// (their problems stay, for the writer to report).
+    private func endSpill(emit: (BatchGroup) -> Bool) throws -> Bool {
+        guard let spilled = spilling else { return true }
+        spilling = nil
+        try spilled.work.wait().get()
+        for batch in spilled.batches { batch.rows.removeAll() }
+        return emit(BatchGroup(batches: spilled.batches))
     }
 
     /// Hands over every row of the runs, in key order, a batch at a time.
     private func mergeRuns(take: () -> RecordBatch, emit: (BatchGroup) -> Bool) throws -> Bool {
+        guard try endSpill(emit: emit) else { return false }
         guard let runs, !runs.isEmpty else { return true }
         var filling: RecordBatch?
         var going = true
