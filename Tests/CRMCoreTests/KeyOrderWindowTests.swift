@@ -118,6 +118,15 @@ struct KeyOrderWindowTests {
         #expect(SortedRuns.Use.always.spills(fileBytes: 0, windowRows: 37) && !SortedRuns.Use.never.spills(fileBytes: 1 << 40, windowRows: 37))
     }
 
+    @Test("rows in key order after a spilled window wait for it: nothing is written before the rows of earlier lines")
+    func inOrderAfterSpill() throws {
+        let window = KeyOrderWindow(capacity: 3, keyColumn: 0, textIDColumn: 1, rowsPerBatch: 3, runs: SortedRuns(width: 3, keyColumn: 0))
+        #expect(Self.written(try Self.admit(window, try Self.batch([3, 2, 1], line: 2))).isEmpty)
+        // In key order on its own, but a window is being spilled: held, not passed through.
+        #expect(Self.written(try Self.admit(window, try Self.batch([10, 11, 12], line: 5))).isEmpty)
+        #expect(Self.written(try Self.admit(window, nil)).map(\.key) == [1, 2, 3, 10, 11, 12])
+    }
+
     @Test("past the most runs held, the runs are merged and handed over before the next one is spilled")
     func tooManyRuns() throws {
         let window = KeyOrderWindow(

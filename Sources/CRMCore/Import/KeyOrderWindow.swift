@@ -55,7 +55,8 @@ final class KeyOrderWindow {
     /// False when `emit` returned false (the writer gave up).
     func admit(_ batch: RecordBatch, take: () -> RecordBatch, emit: (BatchGroup) -> Bool) throws -> Bool {
         let rows = batch.rows
-        var inOrder = held.isEmpty && (runs?.isEmpty ?? true)
+        // Nothing held, being spilled or spilled (`runs` is read only while no spill is running).
+        var inOrder = held.isEmpty && spilling == nil && (runs?.isEmpty ?? true)
         for row in 0..<rows.rowCount {
             if rows.text(row: row, column: textIDColumn) != nil { hasTextID = true }
             let key = rows.integer(row: row, column: keyColumn) ?? .min
