@@ -52,7 +52,6 @@ final class SortedRuns {
     private let maximumRuns: Int
     private let folder: String
     private var runs: [Int32] = []
-    private var bytesWritten = 0
 
     init(width: Int, keyColumn: Int, maximumRuns: Int = defaultMaximumRuns, folder: String = NSTemporaryDirectory()) {
         self.width = width
@@ -67,14 +66,11 @@ final class SortedRuns {
 
     var isEmpty: Bool { runs.isEmpty }
     var isFull: Bool { runs.count >= maximumRuns }
-    /// Bytes spilled so far (all runs, merged or not).
-    var spilledBytes: Int { bytesWritten }
 
     /// Writes the rows of `rows`, in its order (sorted by key), as a new run.
     func spill(_ rows: WriteOrder) throws {
         let file = try Self.temporaryFile(in: folder)
         var out = RunWriter(file: file)
-        defer { bytesWritten += out.total }
         do {
             // Each buffer's arrays once (references, not copies): reading them through the
             // buffer, a class, checks exclusive access on every value.
@@ -145,7 +141,6 @@ private struct RunWriter {
     let file: Int32
     private var bytes: [UInt8]
     private var end = 0
-    var total = 0
 
     init(file: Int32) {
         self.file = file
@@ -207,7 +202,6 @@ private struct RunWriter {
             guard written > 0 else { throw SortedRuns.failure("writing a sorted run") }
             offset += written
         }
-        total += end
         end = 0
     }
 
