@@ -169,7 +169,7 @@ private struct RunWriter {
                 out.storeBytes(of: UInt64(bitPattern: key).littleEndian, toByteOffset: at, as: UInt64.self)
                 let lengthAt = at + 8
                 at += 12
-                Self.varint(UInt64(line), into: out, at: &at)
+                LEB128.store(UInt64(line), into: out, at: &at)
                 for column in first..<(first + width) {
                     switch values[column] {
                     case .null:
@@ -182,7 +182,7 @@ private struct RunWriter {
                     case .text(let start, let count), .blob(let start, let count):
                         if case .text = values[column] { out[at] = RunTag.text.rawValue } else { out[at] = RunTag.blob.rawValue }
                         at += 1
-                        Self.varint(UInt64(count), into: out, at: &at)
+                        LEB128.store(UInt64(count), into: out, at: &at)
                         if count > 0 {
                             (out.baseAddress! + at).copyMemory(from: arena.baseAddress! + Int(start), byteCount: Int(count))
                         }
@@ -204,17 +204,6 @@ private struct RunWriter {
         }
         end = 0
     }
-
-    private static func varint(_ value: UInt64, into out: UnsafeMutableRawBufferPointer, at: inout Int) {
-        var value = value
-        while value >= 0x80 {
-            out[at] = UInt8(truncatingIfNeeded: value) | 0x80
-            value >>= 7
-            at += 1
-        }
-        out[at] = UInt8(value)
-        at += 1
-    }
 }
 
 /// Reads a run's records back, a buffer at a time.
@@ -230,6 +219,8 @@ private struct RunReader {
         bytes = [UInt8](repeating: 0, count: SortedRuns.readBufferSize)
     }
 
+    private static let damaged = CRMError.internalInconsistency("a sorted run of the import ends inside a row")
+
     /// The key of the next record; nil at the end of the run.
     mutating func nextKey() throws -> Int64? {
         guard try available(12) else { return nil }
@@ -239,12 +230,18 @@ private struct RunReader {
     /// Appends the next record's row (whose key `nextKey` returned) to `buffer`.
     mutating func readRow(into buffer: RowBuffer, width: Int) throws {
         let length = Int(load(start + 8, 4))
-        guard try available(12 + length) else { throw CRMError.internalInconsistency("a sorted run of the import ends inside a row") }
+        guard try available(12 + length) else { throw Self.damaged }
         var offset = start + 12
-        buffer.beginRow(line: Int(varint(&offset)))
-        bytes.withUnsafeBufferPointer { all in
+        try bytes.withUnsafeBytes { all in
+            let record = UnsafeRawBufferPointer(rebasing: all[..<(start + 12 + length)])
+            func varint() throws -> Int {
+                guard let value = LEB128.read(record, at: &offset) else { throw Self.damaged }
+                return Int(value)
+            }
+            buffer.beginRow(line: try varint())
             for _ in 0..<width {
-                let tag = RunTag(rawValue: all[offset]) ?? .null
+                guard offset < record.count else { throw Self.damaged }
+                let tag = RunTag(rawValue: record[offset]) ?? .null
                 offset += 1
                 switch tag {
                 case .null:
@@ -253,9 +250,9 @@ private struct RunReader {
                     buffer.appendInteger(Int64(bitPattern: load(offset, 8)))
                     offset += 8
                 case .text, .blob:
-                    let count = Int(varint(&offset))
-                    let slice = UnsafeBufferPointer(rebasing: all[offset..<(offset + count)])
-                    if tag == .text { buffer.appendText(slice) } else { buffer.appendBlob(UnsafeRawBufferPointer(slice)) }
+                    let count = try varint()
+                    let slice = UnsafeRawBufferPointer(rebasing: record[offset..<(offset + count)])
+                    if tag == .text { buffer.appendText(slice.assumingMemoryBound(to: UInt8.self)) } else { buffer.appendBlob(slice) }
                     offset += count
                 }
             }
@@ -288,18 +285,6 @@ private struct RunReader {
         var value: UInt64 = 0
         for index in 0..<count { value |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
         return value
-    }
-
-    private func varint(_ offset: inout Int) -> UInt64 {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let byte = bytes[offset]
-            offset += 1
-            value |= UInt64(byte & 0x7f) << shift
-            if byte < 0x80 { return value }
-            shift += 7
-        }
     }
 }
 

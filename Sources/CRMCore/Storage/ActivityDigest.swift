@@ -103,12 +103,7 @@ enum ActivityDigest {
         }
 
         mutating func unsigned(_ value: UInt64) {
-            var value = value
-            while value >= 0x80 {
-                bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-                value >>= 7
-            }
-            bytes.append(UInt8(value))
+            LEB128.append(value, to: &bytes)
         }
 
         private func zigzag(_ value: Int64) -> UInt64 {
@@ -158,18 +153,8 @@ enum ActivityDigest {
             return (quantity, label)
         }
 
-        @inline(__always)
         mutating func unsigned() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < bytes.count && shift < 64 {
-                let byte = bytes[offset]
-                offset += 1
-                value |= UInt64(byte & 0x7f) << shift
-                if byte < 0x80 { return value }
-                shift += 7
-            }
-            return nil
+            LEB128.read(bytes, at: &offset)
         }
 
         private func unzigzag(_ value: UInt64) -> Int64 {
