@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import CRMCore
@@ -319,5 +320,31 @@ struct SegmentationEngineTests {
         #expect(members["2"]?.reason == "0.3333 45.00")
         #expect(members["5"]?.segment == "Below")
         #expect(members["6"]?.reason == "2025-01-01T00:00:00Z")
+    }
+
+    @Test("one customer's memberships and history are found through the segmentation key, not a scan, and go with them")
+    func customerLookupsUseTheKey() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let second = Self.plugin(Self.buyerOrProspect).replacingOccurrences(of: "tiny", with: "other")
+        let folder = try Plugins.folder(in: sandbox, ["tiny.lua": Self.plugin(Self.buyerOrProspect), "other.lua": second])
+        _ = try engine(database, folder).run(["tiny", "other"], asOf: Timestamp(iso8601: "2024-12-01T00:00:00Z")!)
+        _ = try engine(database, folder).run(["tiny", "other"], asOf: Plugins.asOf)
+        #expect(try database.transitions(customerID: "5").map { "\($0.segmentation) \($0.to)" }
+            == ["tiny Prospect", "other Prospect", "tiny Buyer", "other Buyer"])
+        #expect(try database.memberships(customerID: "5").map(\.segmentation) == ["other", "tiny"])
+        for table in ["memberships", "transitions"] {
+            let plan = try database.read { db in
+                try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN SELECT * FROM \(table) WHERE \(MembershipStore.customerFilter(for: table))", arguments: [5]
+                ).map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.hasPrefix("SEARCH \(table) USING") && $0.contains("segmentation_code=? AND customer_pk=?") }, "\(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN \(table)") }, "\(plan)")
+        }
+        _ = try database.eraseCustomer(id: "5", anonymize: false, personalFields: [])
+        #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM transitions WHERE customer_pk = 5") } == 0)
+        #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM memberships WHERE customer_pk = 5") } == 0)
+        #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM transitions WHERE customer_pk = 6") } == 2)
     }
 }

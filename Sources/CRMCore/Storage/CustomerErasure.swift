@@ -26,11 +26,16 @@ enum CustomerErasure {
     /// Tables an anonymisation clears: what a person wrote, what was said to or about them.
     static let personalDependents = ["tasks", "customer_tags", "outbox", "contact_blocks"]
 
+    /// Deletes a customer's rows from one of the `dependents`, through the table's key or index.
+    static func deleteRows(_ db: Database, of table: String, customerPK: Int64) throws {
+        try db.execute(sql: "DELETE FROM \(table) WHERE \(MembershipStore.customerFilter(for: table))", arguments: [customerPK])
+    }
+
     static func delete(_ db: Database, customerPK: Int64) throws -> ErasureCounts {
         var counts = ErasureCounts()
         try KeptProfileStore.forget(db)
         for table in dependents {
-            try db.execute(sql: "DELETE FROM \(table) WHERE customer_pk = ?", arguments: [customerPK])
+            try deleteRows(db, of: table, customerPK: customerPK)
             counts.removed.append((table, db.changesCount))
         }
         try db.execute(sql: "DELETE FROM customers WHERE pk = ?", arguments: [customerPK])

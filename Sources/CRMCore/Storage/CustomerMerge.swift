@@ -55,7 +55,7 @@ enum CustomerMerge {
         summary.attributesFilled = attributes.enumerated().filter { index, _ in
             (row?[index] as String?) == nil && (other?[index] as String?) != nil
         }.map(\.element)
-        summary.membershipsDropped = try Int.fetchOne(db, sql: "SELECT count(*) FROM memberships WHERE customer_pk = ?", arguments: [duplicate]) ?? 0
+        summary.membershipsDropped = try Int.fetchOne(db, sql: "SELECT count(*) FROM memberships WHERE \(MembershipStore.ofCustomer())", arguments: [duplicate]) ?? 0
         // Tasks and messages move; the duplicate's follow-ups (keyed by its transitions) go.
         try db.execute(sql: "UPDATE tasks SET follow_up_id = NULL WHERE customer_pk = ?", arguments: [duplicate])
         try db.execute(sql: "UPDATE outbox SET follow_up_id = NULL WHERE customer_pk = ?", arguments: [duplicate])
@@ -90,7 +90,7 @@ enum CustomerMerge {
         try db.execute(sql: "UPDATE customers SET created_at = NULL WHERE pk = ? AND created_at = 9223372036854775807", arguments: [keep])
         // What is left of the duplicate goes, as in an erasure.
         for table in CustomerErasure.dependents {
-            try db.execute(sql: "DELETE FROM \(table) WHERE customer_pk = ?", arguments: [duplicate])
+            try CustomerErasure.deleteRows(db, of: table, customerPK: duplicate)
         }
         try db.execute(sql: "DELETE FROM customers WHERE pk = ?", arguments: [duplicate])
         try ActivityStore.rebuild(db, .orders, customers: [keep])

@@ -7,6 +7,20 @@ import GRDB
 /// (run, segmentation, customer, from, to), both as of their run's as-of. No reason is stored:
 /// `SegmentReasons` asks the plugin when one is shown.
 enum MembershipStore {
+    /// The rows of one customer (bound as the one argument) in a table keyed by segmentation
+    /// first, memberships and transitions: one range of the key per segmentation, so a lookup
+    /// by customer is a few seeks, not a scan of every segmentation's rows.
+    static func ofCustomer(_ table: String? = nil) -> String {
+        let prefix = table.map { "\($0)." } ?? ""
+        return "\(prefix)segmentation_code IN (SELECT code FROM segmentation_codes) AND \(prefix)customer_pk = ?"
+    }
+
+    /// The condition for one customer's rows (bound as the last argument) of any table with a
+    /// `customer_pk`: `ofCustomer()` for the tables keyed by segmentation first.
+    static func customerFilter(for table: String) -> String {
+        ["memberships", "transitions"].contains(table) ? ofCustomer() : "customer_pk = ?"
+    }
+
     /// The code of a segmentation, nil when nothing of it was ever stored.
     static func segmentationCode(_ db: Database, _ segmentation: String) throws -> Int64? {
         try Int64.fetchOne(
@@ -165,10 +179,10 @@ extension CRMDatabase {
                 db,
                 sql: """
                     SELECT s.name, g.name, r.as_of, m.since_run
-                    FROM memberships m JOIN customers c ON c.pk = m.customer_pk
+                    FROM memberships m
                     JOIN segmentation_codes s ON s.code = m.segmentation_code JOIN segment_codes g ON g.code = m.segment_code
                     JOIN runs r ON r.id = m.since_run
-                    WHERE c.pk = ? ORDER BY s.name
+                    WHERE \(MembershipStore.ofCustomer("m")) ORDER BY s.name
                     """,
                 arguments: [try RowKeys.key(db, id: customerID)]
             ).map { row in
@@ -186,11 +200,11 @@ extension CRMDatabase {
                 db,
                 sql: """
                     SELECT t.id, t.run_id, s.name, f.name, g.name, r.as_of
-                    FROM transitions t JOIN customers c ON c.pk = t.customer_pk
+                    FROM transitions t
                     JOIN segmentation_codes s ON s.code = t.segmentation_code
                     LEFT JOIN segment_codes f ON f.code = t.from_code JOIN segment_codes g ON g.code = t.to_code
                     JOIN runs r ON r.id = t.run_id
-                    WHERE c.pk = ? ORDER BY t.id
+                    WHERE \(MembershipStore.ofCustomer("t")) ORDER BY t.id
                     """,
                 arguments: [try RowKeys.key(db, id: customerID)]
             ).map { row in

@@ -68,7 +68,8 @@ enum RowKeys {
         try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
         try db.execute(sql: "UPDATE customers SET pk = ? WHERE pk = ?", arguments: [to, from])
         for table in try customerReferences(db) {
-            try db.execute(sql: "UPDATE \(table) SET customer_pk = ? WHERE customer_pk = ?", arguments: [to, from])
+            try db.execute(
+                sql: "UPDATE \(table) SET customer_pk = ? WHERE \(MembershipStore.customerFilter(for: table))", arguments: [to, from])
         }
     }
 

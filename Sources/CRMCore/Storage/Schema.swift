@@ -284,6 +284,14 @@ enum Schema {
                 try db.execute(sql: "DROP INDEX \(index.name); \(index.sql)")
             }
         }
+        // A first run appends each segmentation's transitions in customer order; indexed by
+        // customer first, every one of them landed between another segmentation's entries.
+        migrator.registerMigration("issue13-transitions-by-segmentation: transitions indexed by segmentation, customer and id") { db in
+            try db.execute(sql: """
+                DROP INDEX transitions_by_customer;
+                CREATE INDEX transitions_by_segmentation ON transitions(segmentation_code, customer_pk, id);
+                """)
+        }
         return migrator
     }
 
