@@ -10,7 +10,8 @@ struct ActionCall {
         var customerID: String
         /// The profile row; nil when the customer was not in this run's profiles.
         var row: Int?
-        var segments: [String: String]
+        /// Everyone's current segments, read once per run; this customer's are at `row`.
+        var segments: CurrentSegments
         var tags: [String]
         /// Why it does not fire at all (the re-entry rule, no profile).
         var skip: String?
@@ -106,7 +107,7 @@ struct ActionCall {
     private static func extra(_ name: String, of candidate: Candidate) -> LuaValue? {
         switch name {
         case "segments":
-            return .table(Dictionary(uniqueKeysWithValues: candidate.segments.map { (LuaValue.string($0.key), LuaValue.string($0.value)) }))
+            return candidate.row.map(candidate.segments.table(row:))
         case "tags":
             return .table(Dictionary(uniqueKeysWithValues: candidate.tags.map { (LuaValue.string($0), LuaValue.boolean(true)) }))
         default:

@@ -72,6 +72,7 @@ struct FollowUpRun {
         let asOf = profiles.asOf
         let days = profiles.dayCounter
         let writes = try runID.map { _ in try FollowUpWrites(db) }
+        let everyone = CurrentSegments.Once()
         for action in actions {
             let trigger = action.definition.trigger
             let customer = try ActionCustomer(
@@ -104,12 +105,12 @@ struct FollowUpRun {
             defer { _ = ahead?.verdicts.wait() }
             for (index, batch) in batches.enumerated() {
                 let current = try ahead ?? {
-                    let candidates = try candidates(action, batch, db: db, asOf: asOf)
+                    let candidates = try candidates(action, batch, db: db, asOf: asOf, everyone: everyone)
                     return (candidates, call.start(candidates))
                 }()
                 ahead = nil
                 if index + 1 < batches.count, Set(batch.map(\.customerPK)).isDisjoint(with: batches[index + 1].map(\.customerPK)) {
-                    let next = try candidates(action, batches[index + 1], db: db, asOf: asOf)
+                    let next = try candidates(action, batches[index + 1], db: db, asOf: asOf, everyone: everyone)
                     ahead = (next, call.start(next))
                 }
                 for (candidate, verdict) in zip(current.candidates, current.verdicts.wait()) {
@@ -152,10 +153,12 @@ struct FollowUpRun {
         return batches
     }
 
-    /// What the database says about a batch of events before Lua is asked: who, their
-    /// segments and tags (read for the whole batch at once), and whether the re-entry rule
-    /// already stops one.
-    private func candidates(_ action: Action, _ events: [FollowUpEvent], db: Database, asOf: Timestamp) throws -> [ActionCall.Candidate] {
+    /// What the database says about a batch of events before Lua is asked: who, their tags
+    /// (read for the whole batch at once), everyone's segments (read once per run), and whether
+    /// the re-entry rule already stops one.
+    private func candidates(
+        _ action: Action, _ events: [FollowUpEvent], db: Database, asOf: Timestamp, everyone: CurrentSegments.Once
+    ) throws -> [ActionCall.Candidate] {
         var candidates: [ActionCall.Candidate] = []
         candidates.reserveCapacity(events.count)
         let lastFired = action.definition.reentry == .everyTime
@@ -163,7 +166,7 @@ struct FollowUpRun {
         for event in events {
             let row = row(of: event.customerPK)
             let customerID = try row.map { profiles.ids[$0] } ?? customerID(db, event.customerPK)
-            var candidate = ActionCall.Candidate(event: event, customerID: customerID, row: row, segments: [:], tags: [])
+            var candidate = ActionCall.Candidate(event: event, customerID: customerID, row: row, segments: .none, tags: [])
             if event.retryOf == nil, let skip = reentryRule(action.definition, lastFired: lastFired[event.customerPK], asOf: asOf) {
                 candidate.skip = skip
             } else if row == nil {
@@ -172,9 +175,12 @@ struct FollowUpRun {
             candidates.append(candidate)
         }
         let asked = candidates.filter { $0.skip == nil }.map(\.event.customerPK)
-        let found = try FollowUpStore.segmentsAndTags(db, customerPKs: asked, segmentations: segmentations)
+        guard !asked.isEmpty else { return candidates }
+        let segments = try everyone.segments(db, segmentations: segmentations, pks: profiles.pks)
+        let tags = try FollowUpStore.tags(db, customerPKs: asked)
         for index in candidates.indices where candidates[index].skip == nil {
-            if let context = found[candidates[index].event.customerPK] { (candidates[index].segments, candidates[index].tags) = context }
+            candidates[index].segments = segments
+            candidates[index].tags = tags[candidates[index].event.customerPK] ?? []
         }
         return candidates
     }

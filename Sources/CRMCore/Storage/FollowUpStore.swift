@@ -141,38 +141,15 @@ enum FollowUpStore {
         "[" + keys.map(String.init).joined(separator: ",") + "]"
     }
 
-    /// Each customer's current segment in each of `segmentations` and their tags, for a batch
-    /// of customers at once: one query per segmentation and one for the tags, each a range of
-    /// point lookups on the table's key (there is no index by customer alone on memberships).
-    /// Customers with no segment and no tag are absent.
-    static func segmentsAndTags(
-        _ db: Database, customerPKs: [Int64], segmentations: [String]
-    ) throws -> [Int64: (segments: [String: String], tags: [String])] {
-        var found: [Int64: (segments: [String: String], tags: [String])] = [:]
+    /// The tags of a batch of customers, sorted, in one statement; untagged customers are absent.
+    static func tags(_ db: Database, customerPKs: [Int64]) throws -> [Int64: [String]] {
+        var found: [Int64: [String]] = [:]
         guard !customerPKs.isEmpty else { return found }
-        let keys = jsonList(customerPKs)
-        let codes = try db.cachedStatement(sql: "SELECT code FROM segmentation_codes WHERE name = ?")
-        let names = try db.cachedStatement(sql: "SELECT code, name FROM segment_codes WHERE segmentation = ?")
-        let members = try db.cachedStatement(
-            sql: """
-                SELECT customer_pk, segment_code FROM memberships
-                WHERE segmentation_code = ? AND customer_pk IN (SELECT value FROM json_each(?))
-                """)
-        for segmentation in segmentations {
-            guard let code = try Int64.fetchOne(codes, arguments: [segmentation]) else { continue }
-            var segments: [Int64: String] = [:]
-            for row in try Row.fetchAll(names, arguments: [code]) { segments[row[0]] = row[1] }
-            let rows = try Row.fetchCursor(members, arguments: [code, keys])
-            while let row = try rows.next() {
-                guard let segment = segments[row[1]] else { continue }
-                found[row[0], default: ([:], [])].segments[segmentation] = segment
-            }
-        }
         let tags = try Row.fetchCursor(
             db.cachedStatement(
                 sql: "SELECT customer_pk, tag FROM customer_tags WHERE customer_pk IN (SELECT value FROM json_each(?)) ORDER BY customer_pk, tag"),
-            arguments: [keys])
-        while let row = try tags.next() { found[row[0], default: ([:], [])].tags.append(row[1]) }
+            arguments: [jsonList(customerPKs)])
+        while let row = try tags.next() { found[row[0], default: []].append(row[1]) }
         return found
     }
 

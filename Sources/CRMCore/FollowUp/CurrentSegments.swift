@@ -1,0 +1,54 @@
+import GRDB
+import LuaBridge
+
+/// Every profiled customer's current segment in each segmentation, for `c.segments`: read
+/// once per follow-up run, one scan of each segmentation's memberships in key order (they do
+/// not change while actions fire), instead of looking up each batch's customers.
+struct CurrentSegments: Sendable {
+    private struct Segmentation: Sendable {
+        let name: String
+        /// Segment names by the codes in `codes`.
+        let names: [String]
+        /// The segment code of each profile row; `SegmentChanges.none` when the customer has none.
+        let codes: [Int16]
+    }
+
+    private let segmentations: [Segmentation]
+
+    /// Nobody's segments: a candidate that is not asked.
+    static let none = CurrentSegments(segmentations: [Segmentation]())
+
+    private init(segmentations: [Segmentation]) { self.segmentations = segmentations }
+
+    init(_ db: Database, segmentations: [String], pks: [Int64]) throws {
+        self.segmentations = try segmentations.map { name in
+            var changes = SegmentChanges(declared: [])
+            let codes = try MembershipStore.current(db, segmentation: name, pks: pks, changes: &changes)
+            return Segmentation(name: name, names: changes.names, codes: codes)
+        }
+    }
+
+    /// `{segmentation = segment}` of the customer in profile row `row`.
+    func table(row: Int) -> LuaValue {
+        var table: [LuaValue: LuaValue] = [:]
+        for segmentation in segmentations {
+            let code = segmentation.codes[row]
+            if code != SegmentChanges.none { table[.string(segmentation.name)] = .string(segmentation.names[Int(code)]) }
+        }
+        return .table(table)
+    }
+}
+
+extension CurrentSegments {
+    /// Read on first use, then kept for the rest of one follow-up run.
+    final class Once {
+        private var loaded: CurrentSegments?
+
+        func segments(_ db: Database, segmentations: [String], pks: [Int64]) throws -> CurrentSegments {
+            if let loaded { return loaded }
+            let segments = try CurrentSegments(db, segmentations: segmentations, pks: pks)
+            loaded = segments
+            return segments
+        }
+    }
+}
