@@ -347,4 +347,25 @@ struct SegmentationEngineTests {
         #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM memberships WHERE customer_pk = 5") } == 0)
         #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM transitions WHERE customer_pk = 6") } == 2)
     }
+
+    @Test("segmentations classified while the one before writes: results, failures and run records in the order asked")
+    func pipelinedSegmentations() throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        func named(_ name: String, _ body: String) -> String { Self.plugin(body).replacingOccurrences(of: "tiny", with: name) }
+        let folder = try Plugins.folder(in: sandbox, [
+            "first.lua": named("first", Self.buyerOrProspect),
+            "broken.lua": named("broken", "if c.order_count > 2 then error(\"no\") end\n return \"Buyer\", \"\""),
+            "third.lua": named("third", "return \"Prospect\", \"\""),
+        ])
+        let outcomes = try engine(database, folder).run(["first", "broken", "third", "first"], asOf: Plugins.asOf)
+        #expect(outcomes.map { (try? $0.get())?.segmentation ?? "failed" } == ["first", "failed", "third", "first"])
+        #expect(outcomes.map { (try? $0.get())?.changed } == [20, nil, 20, 0])
+        guard case .failure(let error) = outcomes[1] else { Issue.record("broken did not fail"); return }
+        #expect(error.segmentation == "broken" && error.description.contains("broken.lua"))
+        let runs = try database.runs().reversed().filter { $0.kind == .segmentation }
+        #expect(runs.map(\.subject) == ["first", "broken", "third", "first"])
+        #expect(runs.map(\.outcome) == [.succeeded, .failed, .succeeded, .succeeded])
+        #expect(try database.memberships(customerID: "5").map(\.segmentation) == ["first", "third"])
+    }
 }

@@ -57,20 +57,7 @@ public struct SegmentationEngine {
         let statistics = PopulationStatistics(table: profiles)
         let followUps = try FollowUpRun(segmentations: Set(selected.map(\.1.name)), catalog: catalog, profiles: profiles, database: database)
         if !dryRun && !followUps.isEmpty { try followUps.startCursors() }
-        let outcomes: [Result<SegmentationOutcome, SegmentationError>] = try selected.map { plugin, segmentation in
-            let start = ContinuousClock.now
-            do {
-                return .success(try run(
-                    segmentation, of: plugin, profiles: profiles, statistics: statistics, dryRun: dryRun, rewind: rewind, start: start))
-            } catch let error as SegmentationError {
-                if !dryRun {
-                    try database.recordFailedRun(
-                        kind: .segmentation, subject: error.segmentation, asOf: asOf, since: start, error: error.description,
-                        plugin: identity(plugin))
-                }
-                return .failure(error)
-            }
-        }
+        let outcomes = try run(selected, profiles: profiles, statistics: statistics, dryRun: dryRun, rewind: rewind)
         if !followUps.isEmpty {
             var wouldMove: [String: [FollowUpEvent]] = [:]
             for case .success(let outcome) in outcomes { wouldMove[outcome.segmentation] = outcome.wouldMove }
@@ -104,17 +91,60 @@ public struct SegmentationEngine {
         PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)
     }
 
-    /// One segmentation: classify (Lua, outside any transaction), then, in one write
-    /// transaction, compare with the stored memberships, write the changes and the run record;
-    /// then report.
+    /// The segmentations in turn, each classified on its Lua states while the one before writes
+    /// its changes (a classification reads only the profiles, never the tables written). A
+    /// segmentation that fails is recorded as a failed run and the others still run.
     private func run(
-        _ segmentation: SegmentationDefinition, of plugin: LoadedPlugin, profiles: ProfileTable,
-        statistics: PopulationStatistics, dryRun: Bool, rewind: Bool, start: ContinuousClock.Instant
-    ) throws -> SegmentationOutcome {
+        _ selected: [(LoadedPlugin, SegmentationDefinition)], profiles: ProfileTable, statistics: PopulationStatistics,
+        dryRun: Bool, rewind: Bool
+    ) throws -> [Result<SegmentationOutcome, SegmentationError>] {
+        typealias Classified = (start: ContinuousClock.Instant, result: Result<SegmentClassification, any Error>)
+        func classification(_ index: Int) -> Background<Classified>? {
+            guard selected.indices.contains(index) else { return nil }
+            let (plugin, segmentation) = selected[index]
+            return Background {
+                (ContinuousClock.now, Result { try classify(segmentation, of: plugin, profiles: profiles, statistics: statistics) })
+            }
+        }
+        var next = classification(0)
+        defer { _ = next?.wait() }
+        var outcomes: [Result<SegmentationOutcome, SegmentationError>] = []
+        for (index, (plugin, segmentation)) in selected.enumerated() {
+            guard let classified = next?.wait() else { break }
+            next = classification(index + 1)
+            let start = classified.start
+            do {
+                outcomes.append(.success(try store(
+                    try classified.result.get(), segmentation: segmentation, of: plugin, profiles: profiles, dryRun: dryRun, rewind: rewind,
+                    start: start)))
+            } catch let error as SegmentationError {
+                if !dryRun {
+                    try database.recordFailedRun(
+                        kind: .segmentation, subject: error.segmentation, asOf: profiles.asOf, since: start, error: error.description,
+                        plugin: identity(plugin))
+                }
+                outcomes.append(.failure(error))
+            }
+        }
+        return outcomes
+    }
+
+    /// One segmentation's classification (Lua, outside any transaction).
+    private func classify(
+        _ segmentation: SegmentationDefinition, of plugin: LoadedPlugin, profiles: ProfileTable, statistics: PopulationStatistics
+    ) throws -> SegmentClassification {
         let inputs = try PopulationInputs(needs: segmentation, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
         self.progress?.begin(segmentation.name, unit: "customers classified", total: profiles.count)
-        let classified = try SegmentClassification.classify(
+        return try SegmentClassification.classify(
             segmentation, of: plugin, profiles: profiles, inputs: inputs, states: classificationStates, progress: self.progress)
+    }
+
+    /// One segmentation's classification, in one write transaction compared with the stored
+    /// memberships and its changes and run record written; then reported.
+    private func store(
+        _ classified: SegmentClassification, segmentation: SegmentationDefinition, of plugin: LoadedPlugin, profiles: ProfileTable,
+        dryRun: Bool, rewind: Bool, start: ContinuousClock.Instant
+    ) throws -> SegmentationOutcome {
         // The current memberships are read in the transaction that writes the changes, so two
         // racing runs never write a change from a stale segment.
         let compared: ComparedRun
