@@ -1,7 +1,9 @@
 import Dispatch
 
-/// A value computed on another thread, waited for by its owner (`ActionCall.start`: Lua decides
-/// on the next batch of follow-ups while the database writes this one).
+/// A value computed on another thread, waited for by its owner: Lua decides on the next batch
+/// of follow-ups (`ActionCall.start`) or classifies the next segmentation (`SegmentationEngine`)
+/// while the database writes this one; a sorted window is spilled while the next is read
+/// (`KeyOrderWindow`).
 final class Background<Value>: @unchecked Sendable {
     private var value: Value?
     private let done = DispatchSemaphore(value: 0)
