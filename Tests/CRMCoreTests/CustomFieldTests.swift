@@ -136,6 +136,42 @@ struct CustomFieldTests {
         }
     }
 
+    @Test("computed fields in turn: each sees the ones before it, a failing one keeps its values and the next still computes")
+    func chainedComputedFields() throws {
+        let setup = try Self.setup("""
+            return {
+              name = "chain", version = "1.0.0", description = "computed fields that read each other",
+              fields = {
+                doubled = { type = "integer", compute = function(c) return c.order_count * 2 end },
+                plus_one = { type = "integer", compute = function(c) return c.doubled + 1 end },
+                broken = { type = "integer", compute = function(c)
+                  if c.order_count > 2 then error("too many") end
+                  return c.plus_one end },
+                last = { type = "string", compute = function(c)
+                  return tostring(c.plus_one) .. "/" .. tostring(c.broken) end },
+              },
+            }
+            """)
+        var profiles = try setupProfiles(setup)
+        let outcomes = try setup.fields.computeFields(["doubled", "plus_one", "broken", "last"], profiles: &profiles)
+        #expect(outcomes.map { (try? $0.get())?.field ?? "failed" } == ["doubled", "plus_one", "failed", "last"])
+        guard case .failure(let error) = outcomes[2] else { Issue.record("broken did not fail"); return }
+        #expect(error.description.contains("too many"))
+        let orders = try #require(try setup.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM orders WHERE customer_pk = 1")
+        })
+        #expect(try setup.fields.get(customerID: "1", name: "plus_one").first?.value == "\(orders * 2 + 1)")
+        #expect(try setup.fields.get(customerID: "1", name: "broken").first?.source == FieldReading.Source.none)
+        #expect(try setup.fields.get(customerID: "1", name: "last").first?.value == "\(orders * 2 + 1)/nil")
+        let runs = try setup.database.runs().reversed().filter { $0.kind == .field }
+        #expect(runs.map(\.subject) == ["doubled", "plus_one", "broken", "last"])
+        #expect(runs.map(\.outcome) == [.succeeded, .succeeded, .failed, .succeeded])
+    }
+
+    func setupProfiles(_ setup: Setup) throws -> ProfileTable {
+        try setup.database.profiles(asOf: Plugins.asOf, fields: setup.catalog.fields, shape: setup.catalog.profileShape, keep: false)
+    }
+
     @Test("recomputing a field writes only the values that changed and removes those that became nil")
     func recomputeWritesChanges() throws {
         let setup = try Self.setup()

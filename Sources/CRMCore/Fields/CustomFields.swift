@@ -142,17 +142,37 @@ public struct CustomFields {
             }
             return field
         }
+        // Each field is computed on the profiles holding the fields before it (a field may read
+        // one); the next one's Lua runs while this one's values are written.
+        let computer = FieldComputer(database: database, states: states)
+        typealias Computed = (start: ContinuousClock.Instant, values: Result<[FieldValue?], any Error>)
+        func computation(_ index: Int, _ profiles: ProfileTable) -> Background<Computed>? {
+            guard selected.indices.contains(index) else { return nil }
+            return Background {
+                (ContinuousClock.now, Result {
+                    try computer.values(of: selected[index], profiles: profiles, statistics: PopulationStatistics(table: profiles))
+                })
+            }
+        }
+        var next = computation(0, profiles)
+        defer { _ = next?.wait() }
         var results: [Result<FieldComputation, SegmentationError>] = []
-        for field in selected {
-            let start = ContinuousClock.now
-            do {
-                let statistics = PopulationStatistics(table: profiles)
-                results.append(.success(try FieldComputer(database: database, states: states).compute(field, profiles: &profiles, statistics: statistics)))
-            } catch let error as SegmentationError {
+        for (index, field) in selected.enumerated() {
+            guard let computed = next?.wait() else { break }
+            switch computed.values {
+            case .success(let values):
+                profiles.setCustomField(field.name, values: FieldComputer.column(field, values))
+                next = computation(index + 1, profiles)
+                results.append(.success(try computer.store(field, values: values, profiles: &profiles, start: computed.start)))
+            case .failure(let error as SegmentationError):
+                next = computation(index + 1, profiles)
                 try database.recordFailedRun(
-                    kind: .field, subject: field.name, asOf: profiles.asOf, since: start, error: error.description,
+                    kind: .field, subject: field.name, asOf: profiles.asOf, since: computed.start, error: error.description,
                     plugin: PluginIdentity(name: field.plugin.name, version: field.plugin.version, hash: field.plugin.hash))
                 results.append(.failure(error))
+            case .failure(let error):
+                next = nil
+                throw error
             }
         }
         return results

@@ -34,15 +34,14 @@ struct FieldComputer {
         end end
         """
 
-    /// Computes `field` for every customer of `profiles` and updates its column in `profiles`.
-    func compute(_ field: CustomField, profiles: inout ProfileTable, statistics: PopulationStatistics) throws -> FieldComputation {
+    /// `compute` for every customer of `profiles` (Lua, outside any transaction): one checked
+    /// value per profile row.
+    func values(of field: CustomField, profiles table: ProfileTable, statistics: PopulationStatistics) throws -> [FieldValue?] {
         guard field.definition.compute != nil else {
             throw CRMError.invalidArgument("field '\(field.name)' is not computed; set it with `crm field set`")
         }
         let plugin = field.plugin
-        let start = ContinuousClock.now
-        let inputs = try PopulationInputs(needs: field.definition, plugin: plugin, profiles: profiles, statistics: statistics, database: database)
-        let table = profiles
+        let inputs = try PopulationInputs(needs: field.definition, plugin: plugin, profiles: table, statistics: statistics, database: database)
         let name = field.name, definition = field.definition
         // A `pattern` or `validate` check runs in the plugin's own state, so such a field computes
         // in that state only; the others on one state per core.
@@ -51,7 +50,7 @@ struct FieldComputer {
             plugin: plugin, profiles: table, inputs: inputs, subject: name, functionName: "compute",
             function: { state in state.definition.fields.first(where: { $0.name == name })?.compute },
             wrapperSource: Self.wrapperSource, states: checked ? .one : states)
-        let (values, _) = try loop.run { customer, text, wrongType throws(SegmentationError) -> FieldValue? in
+        return try loop.run { customer, text, wrongType throws(SegmentationError) -> FieldValue? in
             let id = table.ids[customer]
             if let wrongType {
                 throw SegmentationError(
@@ -70,7 +69,22 @@ struct FieldComputer {
                 }
                 return value
             }
-        }
+        }.0
+    }
+
+    /// The profile column of computed `values`: the field's default where `compute` gave nil.
+    static func column(_ field: CustomField, _ values: [FieldValue?]) -> ProfileColumn {
+        let fallback = field.definition.defaultValue?.profileValue ?? .missing
+        return ProfileColumn(values.lazy.map { $0?.profileValue ?? fallback })
+    }
+
+    /// Stores the values that changed with a run record; `profiles` already holds the column
+    /// (`column`) and now records that it includes what this write logged, so it can be kept.
+    func store(
+        _ field: CustomField, values: [FieldValue?], profiles: inout ProfileTable, start: ContinuousClock.Instant
+    ) throws -> FieldComputation {
+        let plugin = field.plugin
+        let table = profiles
         let identity = PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)
         let (runID, changed, changes) = try database.write(trustingCustomersSince: table.customerStamp) { db -> (Int64, Int, (Int64, Int64)) in
             let before = try KeptProfileStore.lastChange(db)
@@ -84,9 +98,6 @@ struct FieldComputer {
                     inserted: 0, updated: changed, rejected: 0, error: nil))
             return (id, changed, (before, try KeptProfileStore.lastChange(db)))
         }
-        let fallback = field.definition.defaultValue?.profileValue ?? .missing
-        profiles.setCustomField(field.name, values: ProfileColumn(values.lazy.map { $0?.profileValue ?? fallback }))
-        // The table now holds what this computation wrote: it can still be kept.
         profiles.keeping = profiles.keeping?.advanced(from: changes.0, to: changes.1)
         return FieldComputation(field: field.name, plugin: identity, runID: runID, customers: table.count, changed: changed)
     }
