@@ -78,6 +78,9 @@ struct FollowUpTests {
         try scenario.set("2", "Hot")
         let first = try scenario.run("2025-01-01")
         #expect(first.count(.applied) == 2)
+        // A run reports each effect's kind (a dry run lists the effects, see `dryRun`).
+        #expect(first.firings.map(\.effects) == [["task", "tag", "message"], ["task", "tag", "message"]])
+        #expect(first.effectCounts.map { "\($0.count) \($0.kind)" } == ["2 message", "2 tag", "2 task"])
         let second = try scenario.run("2025-01-01")
         #expect(second.firings.isEmpty)
         #expect(try scenario.count("tasks") == 2)

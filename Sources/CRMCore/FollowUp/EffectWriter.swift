@@ -41,42 +41,45 @@ struct EffectWriter {
     }
 
     /// Writes the effects into `writes` (nothing when `runID` is nil: a dry run), field values
-    /// at once; returns one line per effect.
+    /// at once; returns one line per effect, or with `describe` false only each effect's kind
+    /// (all a run that lists nothing needs to count them: a run of all segmentations at L fires
+    /// 227k actions, and their lines were most of the memory the run held at its end).
     func write(
         _ effects: [Effect], for customerPK: Int64, from origin: Origin, fieldValues: [String: String?], db: Database, runID: Int64?,
-        writes: FollowUpWrites?
+        writes: FollowUpWrites?, describe: Bool = true
     ) throws -> [String] {
         var lines: [String] = []
+        func line(_ text: @autoclosure () -> String) { if describe { lines.append(text()) } }
         let now = Timestamp.now()
         for (index, effect) in effects.enumerated() {
             switch effect {
             case .task(let task):
-                lines.append("task \"\(task.title)\"" + (task.owner.map { " for \($0)" } ?? "") + (task.due.map { " due \($0.iso8601)" } ?? ""))
+                line("task \"\(task.title)\"" + (task.owner.map { " for \($0)" } ?? "") + (task.due.map { " due \($0.iso8601)" } ?? ""))
                 if runID != nil, let writes {
                     try writes.addTask(followUp: origin.followUp, customerPK: customerPK, action: origin.name, task: task, createdAt: now)
                 }
             case .tag(let tag), .untag(let tag):
-                lines.append("\(effect.kind.rawValue) \"\(tag)\"")
+                line("\(effect.kind.rawValue) \"\(tag)\"")
                 if runID != nil, let writes {
                     try writes.tag(customerPK: customerPK, tag: tag, add: effect.kind == .tag, followUp: origin.followUp, at: now)
                 }
             case .message(let channel, let template, let data):
-                var line = "message \(channel) \"\(template)\""
+                var suppressed = false
                 if runID != nil, let writes {
                     let status = try writes.addMessage(
                         key: "\(origin.key)/\(index + 1)", followUp: origin.followUp, customerPK: customerPK, action: origin.name,
                         channel: channel, template: template, data: data, transactional: origin.transactional, caps: origin.caps,
                         createdAt: now)
-                    if status == .suppressed { line += " (suppressed: \(channel) blocked)" }
-                } else if try OutboxStore.block(db, customerPK: customerPK, channel: channel) != nil {
-                    line += " (suppressed: \(channel) blocked)"
+                    suppressed = status == .suppressed
+                } else {
+                    suppressed = try OutboxStore.block(db, customerPK: customerPK, channel: channel) != nil
                 }
-                lines.append(line)
+                line("message \(channel) \"\(template)\"" + (suppressed ? " (suppressed: \(channel) blocked)" : ""))
             case .field(let name, let text):
-                lines.append("field \(name) = \(text.isEmpty ? "(cleared)" : text)")
+                line("field \(name) = \(text.isEmpty ? "(cleared)" : text)")
                 if let runID, let json = fieldValues[name] { try FieldStore.set(db, customerPK: customerPK, field: name, json: json, runID: runID) }
             }
         }
-        return lines
+        return describe ? lines : effects.map(\.kind.rawValue)
     }
 }

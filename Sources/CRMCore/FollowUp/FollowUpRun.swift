@@ -99,6 +99,7 @@ struct FollowUpRun {
             var failures: [String] = []
             let call = ActionCall(action: action, profiles: profiles, customer: customer, asOf: asOf)
             let batches = Self.batches(of: events)
+            summary.firings.reserveCapacity(summary.firings.count + events.count)
             // Lua decides on the next batch while this one is written (both cores), unless the two
             // share a customer: then the next one's re-entry rule and tags must see this one's writes.
             var ahead: (candidates: [ActionCall.Candidate], verdicts: Background<[ActionCall.Verdict]>)?
@@ -223,8 +224,10 @@ struct FollowUpRun {
             let origin = EffectWriter.Origin(
                 name: definition.name, key: "\(definition.name)/\(candidate.customerID)/\(candidate.event.transitionID)",
                 transactional: definition.transactional, caps: definition.caps, followUp: followUp)
+            // A dry run lists each effect; a run reports how many of each kind.
             firing.effects = try writer.write(
-                effects, for: candidate.event.customerPK, from: origin, fieldValues: fieldValues, db: db, runID: runID, writes: writes)
+                effects, for: candidate.event.customerPK, from: origin, fieldValues: fieldValues, db: db, runID: runID, writes: writes,
+                describe: runID == nil)
         }
         return firing
     }

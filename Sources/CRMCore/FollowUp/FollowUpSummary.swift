@@ -10,7 +10,8 @@ public struct FollowUpSummary: Sendable {
         public var customerID: String
         public var trigger: String
         public var outcome: Outcome
-        /// The effects, one line each (`task "Call back" for alice due 2025-01-03`); empty unless applied.
+        /// The effects, in a dry run one line each (`task "Call back" for alice due 2025-01-03`),
+        /// in a run only each one's kind (`task`); empty unless applied.
         public var effects: [String]
         /// Why it was skipped or how it failed.
         public var detail: String?
