@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import CRMCore
@@ -163,6 +164,16 @@ struct CustomFieldTests {
         #expect(try setup.fields.get(customerID: "1", name: "plus_one").first?.value == "\(orders * 2 + 1)")
         #expect(try setup.fields.get(customerID: "1", name: "broken").first?.source == FieldReading.Source.none)
         #expect(try setup.fields.get(customerID: "1", name: "last").first?.value == "\(orders * 2 + 1)/nil")
+        // Values are keyed by field, then customer: one field's first values append; one
+        // customer's values are a seek per field.
+        let plan = try setup.database.read { db in
+            try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN SELECT * FROM customer_fields WHERE \(CustomerErasure.customerFilter(for: "customer_fields"))",
+                arguments: [1]
+            ).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.hasPrefix("SEARCH customer_fields USING PRIMARY KEY (field=? AND customer_pk=?)") }, "\(plan)")
+        #expect(try setup.database.fieldValues(customerID: "1")?.keys.sorted() == ["doubled", "last", "plus_one"])
         let runs = try setup.database.runs().reversed().filter { $0.kind == .field }
         #expect(runs.map(\.subject) == ["doubled", "plus_one", "broken", "last"])
         #expect(runs.map(\.outcome) == [.succeeded, .succeeded, .failed, .succeeded])

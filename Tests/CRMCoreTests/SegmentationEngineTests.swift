@@ -336,7 +336,7 @@ struct SegmentationEngineTests {
         for table in ["memberships", "transitions"] {
             let plan = try database.read { db in
                 try Row.fetchAll(
-                    db, sql: "EXPLAIN QUERY PLAN SELECT * FROM \(table) WHERE \(MembershipStore.customerFilter(for: table))", arguments: [5]
+                    db, sql: "EXPLAIN QUERY PLAN SELECT * FROM \(table) WHERE \(CustomerErasure.customerFilter(for: table))", arguments: [5]
                 ).map { $0["detail"] as String }
             }
             #expect(plan.contains { $0.hasPrefix("SEARCH \(table) USING") && $0.contains("segmentation_code=? AND customer_pk=?") }, "\(plan)")

@@ -26,9 +26,20 @@ enum CustomerErasure {
     /// Tables an anonymisation clears: what a person wrote, what was said to or about them.
     static let personalDependents = ["tasks", "customer_tags", "outbox", "contact_blocks"]
 
+    /// The condition for one customer's rows (bound as the last argument) of any table with a
+    /// `customer_pk`, through the table's key or index: the tables keyed by segmentation or by
+    /// field first are searched once per segmentation or field.
+    static func customerFilter(for table: String) -> String {
+        switch table {
+        case "memberships", "transitions": return MembershipStore.ofCustomer()
+        case "customer_fields": return FieldStore.ofCustomer()
+        default: return "customer_pk = ?"
+        }
+    }
+
     /// Deletes a customer's rows from one of the `dependents`, through the table's key or index.
     static func deleteRows(_ db: Database, of table: String, customerPK: Int64) throws {
-        try db.execute(sql: "DELETE FROM \(table) WHERE \(MembershipStore.customerFilter(for: table))", arguments: [customerPK])
+        try db.execute(sql: "DELETE FROM \(table) WHERE \(customerFilter(for: table))", arguments: [customerPK])
     }
 
     static func delete(_ db: Database, customerPK: Int64) throws -> ErasureCounts {

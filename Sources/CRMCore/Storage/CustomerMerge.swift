@@ -45,10 +45,12 @@ enum CustomerMerge {
     static func merge(_ db: Database, keep: Int64, duplicate: Int64, preferDuplicate: Bool, summary: inout MergeSummary) throws {
         func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql, arguments: [duplicate, keep]) ?? 0 }
         summary.tags = try count("SELECT count(*) FROM customer_tags WHERE customer_pk = ? AND tag NOT IN (SELECT tag FROM customer_tags WHERE customer_pk = ?)")
-        summary.fieldsMoved = try count("SELECT count(*) FROM customer_fields WHERE customer_pk = ? AND field NOT IN (SELECT field FROM customer_fields WHERE customer_pk = ?)")
+        let ofCustomer = FieldStore.ofCustomer()
+        summary.fieldsMoved = try count(
+            "SELECT count(*) FROM customer_fields WHERE \(ofCustomer) AND field NOT IN (SELECT field FROM customer_fields WHERE \(ofCustomer))")
         if preferDuplicate {
             summary.fieldsOverwritten = try count(
-                "SELECT count(*) FROM customer_fields d WHERE d.customer_pk = ? AND EXISTS (SELECT 1 FROM customer_fields k WHERE k.customer_pk = ? AND k.field = d.field AND k.value <> d.value)")
+                "SELECT count(*) FROM customer_fields d WHERE \(ofCustomer) AND EXISTS (SELECT 1 FROM customer_fields k WHERE k.customer_pk = ? AND k.field = d.field AND k.value <> d.value)")
         }
         let row = try Row.fetchOne(db, sql: "SELECT \(attributes.joined(separator: ", ")) FROM customers WHERE pk = ?", arguments: [keep])
         let other = try Row.fetchOne(db, sql: "SELECT \(attributes.joined(separator: ", ")) FROM customers WHERE pk = ?", arguments: [duplicate])
@@ -70,7 +72,7 @@ enum CustomerMerge {
         try db.execute(
             sql: """
                 INSERT INTO customer_fields(customer_pk, field, value, run_id) SELECT ?, field, value, run_id FROM customer_fields
-                WHERE customer_pk = ? AND true ON CONFLICT(customer_pk, field) DO \(preferDuplicate ? "UPDATE SET value = excluded.value, run_id = excluded.run_id" : "NOTHING")
+                WHERE \(ofCustomer) AND true ON CONFLICT(field, customer_pk) DO \(preferDuplicate ? "UPDATE SET value = excluded.value, run_id = excluded.run_id" : "NOTHING")
                 """,
             arguments: [keep, duplicate])
         try db.execute(

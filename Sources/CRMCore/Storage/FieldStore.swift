@@ -17,7 +17,7 @@ enum FieldStore {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO customer_fields(customer_pk, field, value, run_id) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(customer_pk, field) DO UPDATE SET value = excluded.value, run_id = excluded.run_id
+                    ON CONFLICT(field, customer_pk) DO UPDATE SET value = excluded.value, run_id = excluded.run_id
                     """
             ).execute(arguments: [customerPK, field, json, runID])
         } else {
@@ -26,32 +26,29 @@ enum FieldStore {
         }
     }
 
-    /// Calls `body` with every stored value of `fields` (by its index in `fields`), in
-    /// customer-key order: one sequential pass over the table, whatever the number of fields.
+    /// One customer's rows (bound as the one argument): one seek per stored field, since the
+    /// values are keyed by field, then customer.
+    static func ofCustomer() -> String {
+        "field IN (SELECT DISTINCT field FROM customer_fields) AND customer_pk = ?"
+    }
+
+    /// Calls `body` with every stored value of `fields` (by its index in `fields`), field by
+    /// field, each in customer-key order: one range of the table's key per field.
     static func forEachValue(
         _ db: Database, fields: [String], changedAfter: Int64? = nil,
         _ body: (_ customerPK: Int64, _ field: Int, _ json: String) throws -> Void
     ) throws {
-        guard !fields.isEmpty else { return }
-        let names = fields.map { Array($0.utf8) }
-        let statement: RawStatement
-        if let changedAfter {
-            // Only the customers a kept profile must catch up with (`KeptProfileStore`).
-            statement = try RawStatement(
-                db,
-                sql: """
-                    SELECT customer_pk, field, value FROM customer_fields
-                    WHERE customer_pk IN (\(KeptProfileStore.customersChangedAfter("?"))) ORDER BY customer_pk
-                    """)
-            statement.bind(1, changedAfter)
-        } else {
-            statement = try RawStatement(
-                db, sql: "SELECT customer_pk, field, value FROM customer_fields NOT INDEXED ORDER BY customer_pk")
-        }
-        while try statement.step() {
-            let name = statement.textBytes(1)
-            guard let field = names.firstIndex(where: { $0.elementsEqual(name) }) else { continue }
-            try body(statement.int64(0), field, statement.text(2) ?? "")
+        // Only the customers a kept profile must catch up with (`KeptProfileStore`), or all.
+        let changed = changedAfter.map { _ in "AND customer_pk IN (\(KeptProfileStore.customersChangedAfter("?")))" } ?? ""
+        let statement = try RawStatement(
+            db, sql: "SELECT customer_pk, value FROM customer_fields WHERE field = ? \(changed) ORDER BY customer_pk")
+        for (index, field) in fields.enumerated() {
+            statement.reset()
+            statement.bind(1, field)
+            if let changedAfter { statement.bind(2, changedAfter) }
+            while try statement.step() {
+                try body(statement.int64(0), index, statement.text(1) ?? "")
+            }
         }
     }
 
@@ -67,7 +64,7 @@ enum FieldStore {
         }
         let upserts = BatchedInsert(
             db, prefix: "INSERT INTO customer_fields(customer_pk, field, value, run_id) VALUES", width: 4,
-            suffix: "ON CONFLICT(customer_pk, field) DO UPDATE SET value = excluded.value, run_id = excluded.run_id")
+            suffix: "ON CONFLICT(field, customer_pk) DO UPDATE SET value = excluded.value, run_id = excluded.run_id")
         let delete = try RawStatement(db, sql: "DELETE FROM customer_fields WHERE customer_pk = ? AND field = ?")
         let changed = RowChanges.rows(new: jsons, stored: stored)
         for row in changed {
@@ -109,7 +106,7 @@ extension CRMDatabase {
                 return nil
             }
             var values: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT field, value FROM customer_fields WHERE customer_pk = ?", arguments: [pk]) {
+            for row in try Row.fetchAll(db, sql: "SELECT field, value FROM customer_fields WHERE \(FieldStore.ofCustomer())", arguments: [pk]) {
                 values[row[0]] = row[1]
             }
             return values

@@ -15,12 +15,6 @@ enum MembershipStore {
         return "\(prefix)segmentation_code IN (SELECT code FROM segmentation_codes) AND \(prefix)customer_pk = ?"
     }
 
-    /// The condition for one customer's rows (bound as the last argument) of any table with a
-    /// `customer_pk`: `ofCustomer()` for the tables keyed by segmentation first.
-    static func customerFilter(for table: String) -> String {
-        ["memberships", "transitions"].contains(table) ? ofCustomer() : "customer_pk = ?"
-    }
-
     /// The code of a segmentation, nil when nothing of it was ever stored.
     static func segmentationCode(_ db: Database, _ segmentation: String) throws -> Int64? {
         try Int64.fetchOne(

@@ -217,13 +217,13 @@ extension CRMDatabase {
     /// Adds the custom `fields` to `table`: each customer's stored value, else the default (of
     /// the customers changed after `changedAfter` only, when given).
     private func readFields(_ fields: [CustomField], _ db: Database, changedAfter: Int64? = nil, into table: inout ProfileTable) throws {
-        // Stored values arrive in customer-key order, as the table's rows are.
+        // Each field's stored values arrive in customer-key order, as the table's rows are.
         var columns = fields.map { field in
             ProfileColumn(repeating: field.definition.defaultValue?.profileValue ?? .missing, count: table.count)
         }
-        var rows = KeyedRows(table.pks)
+        var rows = fields.map { _ in KeyedRows(table.pks) }
         try FieldStore.forEachValue(db, fields: fields.map(\.name), changedAfter: changedAfter) { pk, field, json in
-            guard let row = rows.row(of: pk) else { return }
+            guard let row = rows[field].row(of: pk) else { return }
             columns[field][row] = FieldValue.decode(json: json, as: fields[field].definition.type)?.profileValue ?? .missing
         }
         for (field, values) in zip(fields, columns) { table.setCustomField(field.name, values: values) }

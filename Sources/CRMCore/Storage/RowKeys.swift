@@ -69,7 +69,7 @@ enum RowKeys {
         try db.execute(sql: "UPDATE customers SET pk = ? WHERE pk = ?", arguments: [to, from])
         for table in try customerReferences(db) {
             try db.execute(
-                sql: "UPDATE \(table) SET customer_pk = ? WHERE \(MembershipStore.customerFilter(for: table))", arguments: [to, from])
+                sql: "UPDATE \(table) SET customer_pk = ? WHERE \(CustomerErasure.customerFilter(for: table))", arguments: [to, from])
         }
     }
 

@@ -292,6 +292,7 @@ enum Schema {
                 CREATE INDEX transitions_by_segmentation ON transitions(segmentation_code, customer_pk, id);
                 """)
         }
+        migrator.registerMigration(Self.fieldsByField, migrate: fieldsByField)
         return migrator
     }
 
@@ -333,20 +334,49 @@ enum Schema {
 
             """
         for (table, key) in [("customers", "pk"), ("customer_activity", "customer_pk"), ("customer_fields", "customer_pk")] {
-            sql += """
-                CREATE TRIGGER \(table)_changes_insert AFTER INSERT ON \(table) WHEN EXISTS (SELECT 1 FROM kept_profile)
-                BEGIN INSERT INTO profile_changes(customer_pk) VALUES (new.\(key)); END;
-                CREATE TRIGGER \(table)_changes_delete AFTER DELETE ON \(table) WHEN EXISTS (SELECT 1 FROM kept_profile)
-                BEGIN INSERT INTO profile_changes(customer_pk) VALUES (old.\(key)); END;
-                CREATE TRIGGER \(table)_changes_update AFTER UPDATE ON \(table) WHEN EXISTS (SELECT 1 FROM kept_profile)
-                BEGIN
-                    INSERT INTO profile_changes(customer_pk) VALUES (new.\(key));
-                    INSERT INTO profile_changes(customer_pk) SELECT old.\(key) WHERE old.\(key) <> new.\(key);
-                END;
-
-                """
+            sql += changeTriggers(table: table, key: key)
         }
         try db.execute(sql: sql)
+    }
+
+    /// The triggers that log each change of `table`'s rows to `profile_changes` (by the
+    /// customer in column `key`) once a profile has been kept.
+    private static func changeTriggers(table: String, key: String) -> String {
+        """
+        CREATE TRIGGER \(table)_changes_insert AFTER INSERT ON \(table) WHEN EXISTS (SELECT 1 FROM kept_profile)
+        BEGIN INSERT INTO profile_changes(customer_pk) VALUES (new.\(key)); END;
+        CREATE TRIGGER \(table)_changes_delete AFTER DELETE ON \(table) WHEN EXISTS (SELECT 1 FROM kept_profile)
+        BEGIN INSERT INTO profile_changes(customer_pk) VALUES (old.\(key)); END;
+        CREATE TRIGGER \(table)_changes_update AFTER UPDATE ON \(table) WHEN EXISTS (SELECT 1 FROM kept_profile)
+        BEGIN
+            INSERT INTO profile_changes(customer_pk) VALUES (new.\(key));
+            INSERT INTO profile_changes(customer_pk) SELECT old.\(key) WHERE old.\(key) <> new.\(key);
+        END;
+
+        """
+    }
+
+    static let fieldsByField = "issue13-fields-by-field: custom field values keyed by field, then customer"
+
+    /// `customer_fields` keyed by `(field, customer_pk)` instead of `(customer_pk, field)`: a
+    /// computed field writes its values in customer order, which now appends one field's range
+    /// instead of landing between every customer's other fields. The index by field is the key
+    /// now; one customer's values are found with one seek per stored field
+    /// (`FieldStore.ofCustomer`). The rows are copied as they are, so a kept profile stays current.
+    private static func fieldsByField(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE customer_fields_keyed (
+                customer_pk INTEGER NOT NULL REFERENCES customers(pk),
+                field       TEXT NOT NULL,
+                value       TEXT NOT NULL,
+                run_id      INTEGER REFERENCES runs(id),
+                PRIMARY KEY (field, customer_pk)
+            ) WITHOUT ROWID;
+            INSERT INTO customer_fields_keyed(customer_pk, field, value, run_id)
+                SELECT customer_pk, field, value, run_id FROM customer_fields ORDER BY field, customer_pk;
+            DROP TABLE customer_fields;
+            ALTER TABLE customer_fields_keyed RENAME TO customer_fields;
+            """ + changeTriggers(table: "customer_fields", key: "customer_pk"))
     }
 
     /// Issue 13: memberships and transitions as integer rows. Named apart from the `vN` series
