@@ -104,14 +104,15 @@ struct FollowUpRun {
             // share a customer: then the next one's re-entry rule and tags must see this one's writes.
             var ahead: (candidates: [ActionCall.Candidate], verdicts: Background<[ActionCall.Verdict]>)?
             defer { _ = ahead?.verdicts.wait() }
-            for (index, batch) in batches.enumerated() {
+            for (index, range) in batches.enumerated() {
+                let batch = events[range]
                 let current = try ahead ?? {
                     let candidates = try candidates(action, batch, db: db, asOf: asOf, everyone: everyone)
                     return (candidates, call.start(candidates))
                 }()
                 ahead = nil
-                if index + 1 < batches.count, Set(batch.map(\.customerPK)).isDisjoint(with: batches[index + 1].map(\.customerPK)) {
-                    let next = try candidates(action, batches[index + 1], db: db, asOf: asOf, everyone: everyone)
+                if index + 1 < batches.count, Set(batch.map(\.customerPK)).isDisjoint(with: events[batches[index + 1]].map(\.customerPK)) {
+                    let next = try candidates(action, events[batches[index + 1]], db: db, asOf: asOf, everyone: everyone)
                     ahead = (next, call.start(next))
                 }
                 for (candidate, verdict) in zip(current.candidates, current.verdicts.wait()) {
@@ -137,19 +138,20 @@ struct FollowUpRun {
 
     static let batchSize = 512
 
-    /// `events` in batches of at most `batchSize`, in order; a batch ends before a customer it
-    /// already holds, so the re-entry rule of an event sees the firings of the batch before.
-    static func batches(of events: [FollowUpEvent]) -> [[FollowUpEvent]] {
-        var batches: [[FollowUpEvent]] = []
+    /// `events` in batches of at most `batchSize`, in order, as ranges of `events` (a run of all
+    /// segmentations at L has actions with 300k events: no second copy of them); a batch ends
+    /// before a customer it already holds, so the re-entry rule of an event sees the firings of
+    /// the batch before.
+    static func batches(of events: [FollowUpEvent]) -> [Range<Int>] {
+        var batches: [Range<Int>] = []
         var next = 0
         while next < events.count {
-            var batch: [FollowUpEvent] = []
+            let start = next
             var customers: Set<Int64> = []
-            while next < events.count, batch.count < batchSize, customers.insert(events[next].customerPK).inserted {
-                batch.append(events[next])
+            while next < events.count, next - start < batchSize, customers.insert(events[next].customerPK).inserted {
                 next += 1
             }
-            batches.append(batch)
+            batches.append(start..<next)
         }
         return batches
     }
@@ -158,7 +160,7 @@ struct FollowUpRun {
     /// (read for the whole batch at once), everyone's segments (read once per run), and whether
     /// the re-entry rule already stops one.
     private func candidates(
-        _ action: Action, _ events: [FollowUpEvent], db: Database, asOf: Timestamp, everyone: CurrentSegments.Once
+        _ action: Action, _ events: ArraySlice<FollowUpEvent>, db: Database, asOf: Timestamp, everyone: CurrentSegments.Once
     ) throws -> [ActionCall.Candidate] {
         var candidates: [ActionCall.Candidate] = []
         candidates.reserveCapacity(events.count)

@@ -45,11 +45,13 @@ enum FollowUpStore {
         // The cursor is read first so the query below is a range over the rowid.
         let cursor = try Int64.fetchOne(db, sql: "SELECT transition_id FROM action_cursors WHERE action = ?", arguments: [action])
             ?? Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transitions") ?? 0
+        guard let code = try MembershipStore.segmentationCode(db, segmentation) else { return [] }
+        // Each name once, shared by every event (an action of a first run at L reads 300k).
+        let names = try MembershipStore.segmentNames(db, segmentationCode: code)
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT t.id, t.customer_pk, f.name, g.name FROM transitions t
-                LEFT JOIN segment_codes f ON f.code = t.from_code JOIN segment_codes g ON g.code = t.to_code
+                SELECT t.id, t.customer_pk, t.from_code, t.to_code FROM transitions t
                 WHERE t.id > ? AND t.segmentation_code = (SELECT code FROM segmentation_codes WHERE name = ?)
                   \(into.map { "AND t.to_code IN (\(codes($0)))" } ?? "") \(outOf.map { "AND t.from_code IN (\(codes($0)))" } ?? "")
                 ORDER BY t.id
@@ -59,7 +61,8 @@ enum FollowUpStore {
                     + (into.map { [segmentation] + $0 } ?? []) + (outOf.map { [segmentation] + $0 } ?? [])))
         var events: [FollowUpEvent] = []
         while let row = try rows.next() {
-            events.append(FollowUpEvent(customerPK: row[1], transitionID: row[0], from: row[2], to: row[3]))
+            let from: Int64? = row[2]
+            events.append(FollowUpEvent(customerPK: row[1], transitionID: row[0], from: from.flatMap { names[$0] }, to: names[row[3]]))
         }
         return events
     }
