@@ -264,4 +264,33 @@ struct KeptProfileTests {
         #expect(try again.map { try $0.get().changed } == [0])
         #expect(try database.profiles(asOf: Self.asOf, fields: catalog.fields, shape: catalog.profileShape).wasKept)
     }
+
+    @Test("keeping again writes the columns that differ, keeps the same ones, and drops those the new table lacks")
+    func keepingAgainReplacesColumns() throws {
+        func names(_ database: CRMDatabase) throws -> [String] {
+            try database.read { db in try String.fetchAll(db, sql: "SELECT name FROM kept_profile_columns ORDER BY name") }
+        }
+        let sandbox = try Sandbox()
+        let database = try Self.generated(sandbox)
+        let folder = try Plugins.folder(in: sandbox, ["band.lua": """
+            return { name = "band", version = "1.0.0", description = "a computed field",
+              fields = { band = { type = "enum", values = { "high", "low" }, compute = function(c)
+                if c.monetary >= 500 then return "high" end
+                return "low" end } } }
+            """])
+        let catalog = PluginCatalog.load(directories: [folder])
+        _ = try CustomFields(database: database, catalog: catalog).compute([], asOf: Self.asOf)
+        let withField = try names(database)
+        #expect(withField.contains { $0.hasPrefix("field band") })
+        // Kept again without the field: its columns go, the others are the ones kept before.
+        let table = try database.profiles(asOf: Self.asOf, shape: catalog.profileShape, keep: true)
+        try database.keep(table)
+        let fresh = try Self.generated(try Sandbox())
+        try fresh.keep(try fresh.profiles(asOf: Self.asOf, shape: catalog.profileShape, keep: true))
+        #expect(try names(database) == names(fresh))
+        #expect(try names(database).count < withField.count)
+        let read = try self.read(database, shape: catalog.profileShape)
+        #expect(read.wasKept)
+        #expect(Self.values(read) == Self.values(table))
+    }
 }

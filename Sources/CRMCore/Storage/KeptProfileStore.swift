@@ -149,10 +149,15 @@ enum KeptProfileStore {
         let (key, validity, through) = (ticket.key, ticket.validity, ticket.through)
         let kept = try Int64.fetchOne(db, sql: "SELECT through_change FROM kept_profile WHERE id = 1")
         guard let kept, kept <= through else { return }
-        try db.execute(sql: "DELETE FROM kept_profile_columns")
+        // Only the columns that differ from the kept ones are written (a run that reads the kept
+        // profile and recomputes fields changes those fields' columns); the others are compared.
         var writer = try ColumnWriter(db)
         var table = table
         try table.visitColumns(&writer)
+        let visited = Set(writer.names)
+        for name in try String.fetchAll(db, sql: "SELECT name FROM kept_profile_columns") where !visited.contains(name) {
+            try db.execute(sql: "DELETE FROM kept_profile_columns WHERE name = ?", arguments: [name])
+        }
         try db.execute(
             sql: "UPDATE kept_profile SET key = ?, valid_from = ?, valid_until = ?, through_change = ? WHERE id = 1",
             arguments: [key, validity.from, validity.until, through])
@@ -160,12 +165,18 @@ enum KeptProfileStore {
         try db.execute(sql: "DELETE FROM profile_changes WHERE seq < ?", arguments: [through])
     }
 
-    /// Writes each column as one blob, straight from the table's arrays.
+    /// Writes each column as one blob, straight from the table's arrays, unless the kept blob
+    /// of that name holds the same bytes.
     private struct ColumnWriter: ProfileColumnVisitor {
-        let insert: RawStatement
+        let unchanged: RawStatement
+        let upsert: RawStatement
+        /// Every column visited.
+        private(set) var names: [String] = []
 
         init(_ db: Database) throws {
-            insert = try RawStatement(db, sql: "INSERT INTO kept_profile_columns(name, data) VALUES (?, ?)")
+            unchanged = try RawStatement(db, sql: "SELECT 1 FROM kept_profile_columns WHERE name = ? AND data = ?")
+            upsert = try RawStatement(
+                db, sql: "INSERT INTO kept_profile_columns(name, data) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET data = excluded.data")
         }
 
         mutating func visit<Value: BitwiseCopyable>(_ name: String, _ values: inout [Value], perCustomer: Int) throws {
@@ -204,10 +215,17 @@ enum KeptProfileStore {
             try packed.withUnsafeBytes { try write(name, $0) }
         }
 
-        private func write(_ name: String, _ bytes: UnsafeRawBufferPointer) throws {
-            insert.bind(1, name)
-            insert.bindStatic(2, blob: bytes)
-            try insert.execute()
+        private mutating func write(_ name: String, _ bytes: UnsafeRawBufferPointer) throws {
+            names.append(name)
+            unchanged.reset()
+            unchanged.bind(1, name)
+            unchanged.bindStatic(2, blob: bytes)
+            let same = try unchanged.step()
+            unchanged.reset()
+            if same { return }
+            upsert.bind(1, name)
+            upsert.bindStatic(2, blob: bytes)
+            try upsert.execute()
         }
     }
 
