@@ -1,16 +1,19 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import CRMCore
 
-/// Classification and computed fields with one Lua state per core give what one state gives:
-/// the same memberships, transitions, reasons and field values, and the same first error.
-@Suite("Classification, computed fields and scores in two Lua states")
+/// Classification, computed fields, scores and follow-up actions with one Lua state per core
+/// give what one state gives: the same memberships, transitions, reasons, field values,
+/// follow-ups and effects, and the same errors.
+@Suite("Classification, computed fields, scores and follow-up actions in two Lua states")
 struct ParallelClassificationTests {
     static let two = SegmentClassification.States(count: 2, minimumCustomersEach: 1)
 
     /// Every segmentation of the built-in plugins on `database`, with `states`; returns each
-    /// segmentation's members as shown (segment and reason) and every transition.
+    /// segmentation's members as shown (segment and reason), every transition, computed field
+    /// value, follow-up and effect of the built-in actions.
     func runAll(_ database: CRMDatabase, states: SegmentClassification.States) throws -> [String] {
         let catalog = PluginCatalog.load(directories: [Plugins.builtIn])
         #expect(catalog.failures.isEmpty, "\(catalog.failures)")
@@ -32,8 +35,24 @@ struct ParallelClassificationTests {
             let fields = try String.fetchAll(db, sql: "SELECT customer_pk || ' ' || field || ' ' || value FROM customer_fields ORDER BY customer_pk, field")
             #expect(Set(fields.map { $0.split(separator: " ")[1] }).count == 3, "the three built-in computed fields")
             lines += fields
+            lines += try Self.followUps(db)
         }
         return lines
+    }
+
+    /// Every follow-up with its outcome and every task, tag and message, in the order written.
+    static func followUps(_ db: Database) throws -> [String] {
+        try String.fetchAll(
+            db, sql: "SELECT action || ' ' || customer_pk || ' ' || transition_id || ' ' || outcome || ' ' || ifnull(detail, '-') FROM follow_ups ORDER BY id")
+            + String.fetchAll(
+                db,
+                sql: """
+                    SELECT follow_up_id || ' ' || customer_pk || ' ' || title || ' ' || ifnull(body, '-') || ' ' || ifnull(owner, '-') || ' '
+                      || priority || ' ' || ifnull(due_date, '-') FROM tasks ORDER BY id
+                    """)
+            + String.fetchAll(db, sql: "SELECT customer_pk || ' ' || tag || ' ' || ifnull(follow_up_id, '-') FROM customer_tags ORDER BY 1")
+            + String.fetchAll(
+                db, sql: "SELECT key || ' ' || customer_pk || ' ' || channel || ' ' || template || ' ' || data || ' ' || status FROM outbox ORDER BY id")
     }
 
     @Test("the ranges of two states cover every customer once, in order")
@@ -68,7 +87,47 @@ struct ParallelClassificationTests {
         let one = try runAll(try load("one.sqlite"), states: .one)
         let two = try runAll(try load("two.sqlite"), states: Self.two)
         #expect(one.count > 600 * 8)
+        #expect(one.filter { $0.hasPrefix("win_back ") }.count > 10, "the built-in actions fired")
         #expect(one == two)
+    }
+
+    @Test("with two states, an action's failures and effects are the ones one state gives, named by line and customer")
+    func actionsInTwoStates() throws {
+        let source = """
+            return {
+              name = "care", version = "1.0.0", description = "d", permissions = { "tasks", "tags" },
+              segmentations = { band = { segments = { "Low", "High" },
+                classify = function(c) return c.id == "4" and "Low" or "High" end } },
+              actions = { call = {
+                segmentation = "band", enter = "High", holdout = 0.2,
+                when = function(c) return c.id ~= "7" end,
+                run = function(c, p, event)
+                  if c.id == "5" or c.id == "18" then error("bad customer " .. c.id) end
+                  return { { kind = "task", title = event.to .. " " .. c.id, body = tostring(c.monetary) },
+                           { kind = "tag", tag = "band-" .. c.order_count } }
+                end,
+              } },
+            }
+            """
+        var stored: [[String]] = []
+        for states in [ParallelProfileLoop.States.one, Self.two] {
+            let sandbox = try Sandbox()
+            let database = try Fixture.trickyDatabase(in: sandbox)
+            let folder = try Plugins.folder(in: sandbox, ["care.lua": source])
+            let engine = SegmentationEngine(database: database, catalog: PluginCatalog.load(directories: [folder]), classificationStates: states)
+            var summary: FollowUpSummary?
+            for result in try engine.run(["band"], asOf: Plugins.asOf, progress: { if case .followUps(let s) = $0 { summary = s } }) {
+                if case .failure(let error) = result { Issue.record("\(error)") }
+            }
+            let failures = summary?.firings.filter { $0.outcome == .failed }.compactMap(\.detail) ?? []
+            #expect(failures.count == 2)
+            #expect(failures.first?.contains("care.lua:9: action 'call': customer 5: ") == true, "\(failures)")
+            // The details name the plugin's file, in this sandbox.
+            stored.append(try database.read { db in try Self.followUps(db) }.map { $0.replacingOccurrences(of: folder, with: "plugins") })
+        }
+        #expect(stored.count == 2 && stored[0] == stored[1])
+        #expect(stored[0].contains { $0.hasPrefix("call ") && $0.contains(" held_out ") })
+        #expect(stored[0].contains { $0.contains(" High ") })
     }
 
     @Test("with two states, a plugin error names the first failing customer in customer order, as one state does")

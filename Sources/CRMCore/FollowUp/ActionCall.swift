@@ -1,8 +1,11 @@
 import LuaBridge
 
-/// The Lua side of firing an action for a batch of customers, all on the plugin's Lua thread:
-/// builds `c` and `event`, asks `when`, decides the holdout, calls `run` and reads its effects.
-/// Nothing here touches the database.
+/// The Lua side of firing an action for a batch of customers, on the plugin's Lua thread or,
+/// for a large run, on the threads of the plugin and its twin (`LoadedPlugin.twin`), each
+/// taking a consecutive part of the batch (an action depends on `c`, `p` and `event` only, as
+/// `classify` does, so the verdicts are the ones one state gives): builds `c` and `event`,
+/// asks `when`, decides the holdout, calls `run` and reads its effects. Nothing here touches
+/// the database.
 struct ActionCall {
     /// One event with what the database said about it.
     struct Candidate {
@@ -27,28 +30,62 @@ struct ActionCall {
         case apply([Effect])
     }
 
+    /// A Lua state the action runs in: the plugin's own or its twin, with the action's
+    /// functions as that state holds them.
+    struct Lane {
+        let plugin: LoadedPlugin
+        let definition: ActionDefinition
+        let customer: ActionCustomer
+
+        /// The action `name` of `plugin` (or of its twin), with `c` built from `fields`.
+        init(_ plugin: LoadedPlugin, action name: String, fields: [ProfileField]) throws(LuaError) {
+            guard let definition = plugin.definition.actions.first(where: { $0.name == name }) else {
+                throw LuaError(kind: .runtime, plugin: plugin.name, message: "action '\(name)' missing from a second state of the plugin")
+            }
+            self.plugin = plugin
+            self.definition = definition
+            customer = try ActionCustomer(plugin: plugin, run: definition.run, condition: definition.condition, fields: fields)
+        }
+    }
+
     let action: FollowUpRun.Action
     let profiles: ProfileTable
-    let customer: ActionCustomer
+    /// The states that evaluate a batch, each a consecutive part of it.
+    let lanes: [Lane]
     let asOf: Timestamp
     /// `event.as_of`, formatted once.
     private let asOfText: LuaValue
 
-    init(action: FollowUpRun.Action, profiles: ProfileTable, customer: ActionCustomer, asOf: Timestamp) {
+    init(action: FollowUpRun.Action, profiles: ProfileTable, lanes: [Lane], asOf: Timestamp) {
+        precondition(!lanes.isEmpty, "an action runs in at least one Lua state")
         self.action = action
         self.profiles = profiles
-        self.customer = customer
+        self.lanes = lanes
         self.asOf = asOf
         asOfText = .string(asOf.iso8601)
     }
 
-    /// The verdicts on `candidates`, in order. Everything runs on the plugin's Lua thread (the
-    /// profile field source included), so evaluations started from several threads take turns.
+    /// The verdicts on `candidates`, in order: each lane's consecutive part on its state's
+    /// thread, at the same time. Everything runs on the Lua threads (the profile field source
+    /// included), so evaluations started from several threads take turns.
     func evaluate(_ candidates: [Candidate]) -> [Verdict] {
-        let source = action.plugin.profileFieldSource
-        return action.plugin.state.perform { _ in
-            source.serving(profiles, fields: customer.fields) { candidates.map { verdict($0, source: source) } }
+        let used = max(1, min(lanes.count, candidates.count))
+        let parts = (0..<used).map { part in Part(candidates.count * part / used..<candidates.count * (part + 1) / used) }
+        inParallel(used) { index in
+            let lane = lanes[index], part = parts[index]
+            let source = lane.plugin.profileFieldSource
+            part.verdicts = lane.plugin.state.perform { _ in
+                source.serving(profiles, fields: lane.customer.fields) { candidates[part.range].map { verdict($0, in: lane, source: source) } }
+            }
         }
+        return parts.flatMap(\.verdicts)
+    }
+
+    /// One lane's share of a batch; only its own thread writes it until all have finished.
+    private final class Part: @unchecked Sendable {
+        let range: Range<Int>
+        var verdicts: [Verdict] = []
+        init(_ range: Range<Int>) { self.range = range }
     }
 
     /// `evaluate` started on another thread; `wait()` gives its verdicts.
@@ -56,17 +93,17 @@ struct ActionCall {
         Background { evaluate(candidates) }
     }
 
-    private func verdict(_ candidate: Candidate, source: ProfileFieldSource) -> Verdict {
+    private func verdict(_ candidate: Candidate, in lane: Lane, source: ProfileFieldSource) -> Verdict {
         if let skip = candidate.skip { return .skipped(skip, recorded: true) }
         guard let row = candidate.row else { return .skipped(nil, recorded: true) }
-        let definition = action.definition
+        let definition = lane.definition
         source.customer = row
         source.extras = { name in Self.extra(name, of: candidate) }
-        let customer = self.customer.table(profiles, row: row)
+        let customer = lane.customer.table(profiles, row: row)
         let event = eventTable(candidate.event)
         do {
-            if let condition = self.customer.condition, let plain = definition.condition {
-                let answer = try call(condition, else: plain, customer, row: row, candidate: candidate, event: event).first ?? .nil
+            if let condition = lane.customer.condition, let plain = definition.condition {
+                let answer = try call(condition, else: plain, in: lane, customer, row: row, candidate: candidate, event: event).first ?? .nil
                 guard case .boolean(let met) = answer else {
                     return .failed(line: nil, message: "when must return true or false, got \(PluginSchema.typeName(answer))")
                 }
@@ -74,9 +111,9 @@ struct ActionCall {
                 if !met { return .skipped("condition not met", recorded: definition.trigger.kind != .stay) }
             }
             if Holdout.isHeldOut(action: definition.name, customerID: candidate.customerID, share: definition.holdout) { return .heldOut }
-            let results = try call(self.customer.run, else: definition.run, customer, row: row, candidate: candidate, event: event)
+            let results = try call(lane.customer.run, else: definition.run, in: lane, customer, row: row, candidate: candidate, event: event)
             let effects = try Effect.list(from: results.first, today: profiles.asOfDate)
-            try EffectWriter.checkPermissions(effects, of: action.plugin.definition)
+            try EffectWriter.checkPermissions(effects, of: lane.plugin.definition)
             return .apply(effects)
         } catch let error as LuaError {
             return .failed(line: error.line, message: error.message)
@@ -91,13 +128,14 @@ struct ActionCall {
     /// lookup's metatable, which the bridge does not read), calls the plugin's own function
     /// again with the whole profile in `c`, as it was called before `c` became lazy.
     private func call(
-        _ wrapped: LuaFunctionRef, else plain: LuaFunctionRef, _ customer: LuaValue, row: Int, candidate: Candidate, event: LuaValue
+        _ wrapped: LuaFunctionRef, else plain: LuaFunctionRef, in lane: Lane, _ customer: LuaValue, row: Int, candidate: Candidate,
+        event: LuaValue
     ) throws(LuaError) -> [LuaValue] {
-        let state = action.plugin.state
+        let state = lane.plugin.state
         do {
             return try state.call(wrapped, [customer, action.params, event])
         } catch where error.kind == .badReturn && error.message.contains("metatables") {
-            var whole = self.customer.wholeTable(profiles, row: row)
+            var whole = lane.customer.wholeTable(profiles, row: row)
             for name in ActionCustomer.extraNames { whole[.string(name)] = Self.extra(name, of: candidate) }
             return try state.call(plain, [.table(whole), action.params, event])
         }

@@ -55,7 +55,8 @@ public struct SegmentationEngine {
         }
         if !dryRun { try database.keep(profiles) }
         let statistics = PopulationStatistics(table: profiles)
-        let followUps = try FollowUpRun(segmentations: Set(selected.map(\.1.name)), catalog: catalog, profiles: profiles, database: database)
+        let followUps = try FollowUpRun(
+            segmentations: Set(selected.map(\.1.name)), catalog: catalog, profiles: profiles, database: database, states: classificationStates)
         if !dryRun && !followUps.isEmpty { try followUps.startCursors() }
         let outcomes = try run(selected, profiles: profiles, statistics: statistics, dryRun: dryRun, rewind: rewind)
         if !followUps.isEmpty {
