@@ -130,6 +130,25 @@ public final class LuaState {
         }
     }
 
+    /// Calls `function(record, context)` and reads its first result as a value (a list of
+    /// effects, a boolean): the arguments are reused tables, so nothing is staged per call.
+    public func firstResult(of function: LuaFunctionRef, record: LuaRecord, context: LuaRecord? = nil) throws(LuaError) -> LuaValue {
+        try thread.run { () throws(LuaError) -> LuaValue in
+            try check(function)
+            guard record.state === self, context.map({ $0.state === self }) ?? true else {
+                throw LuaError(kind: .runtime, plugin: name, message: "record belongs to another Lua state")
+            }
+            return try protected(function.name) { lua throws(LuaError) in
+                crm_record_call(lua, function.reference, record.record, context?.record, 1)
+            } results: { lua, first, count throws(LuaError) in
+                var reader = LuaReader(lua: lua, state: self)
+                do throws(LuaReader.Refusal) { return try reader.values(from: first, count: count).first ?? .nil } catch {
+                    throw refusal(error, in: function.name)
+                }
+            }
+        }
+    }
+
     /// Creates a reusable table with the given fields for ``call(_:record:context:)``.
     public func makeRecord(fields: [String]) throws(LuaError) -> LuaRecord {
         try thread.run { () throws(LuaError) -> LuaRecord in

@@ -90,6 +90,36 @@ struct FollowUpTests {
         #expect(try scenario.database.tags(customerID: "2") == ["hot"])
     }
 
+    @Test("event holds kind, segmentation, segment, from, to and as_of; each firing gets a fresh c and event, and p")
+    func eventAndFreshTables() throws {
+        let scenario = try FollowUpScenario(
+            actions: """
+                    seen = { segmentation = "state", enter = "Hot", reentry = "every_time",
+                      run = function(c, p, event)
+                        local fresh = rawget(c, "marked") == nil and event.marked == nil
+                        c.marked, event.marked = true, true
+                        return { { kind = "task", title = table.concat({ event.kind, event.segmentation, event.segment,
+                          event.from or "-", event.to or "-", event.as_of, tostring(event.days), c.id, p.owner,
+                          tostring(fresh) }, " ") } }
+                      end },
+                    gone = { segmentation = "state", leave = "Hot",
+                      run = function(c, p, event)
+                        return { { kind = "task", title = table.concat({ event.kind, event.segment, event.from, event.to, c.id }, " ") } }
+                      end },
+                """, params: "owner = \"ann\"")
+        try scenario.set("1", "Hot")
+        try scenario.set("2", "Hot")
+        try scenario.run("2025-01-01")
+        try scenario.set("1", "Warm")
+        try scenario.run("2025-01-02")
+        let titles = try scenario.database.read { db in try String.fetchAll(db, sql: "SELECT title FROM tasks ORDER BY id") }
+        #expect(titles == [
+            "enter state Hot - Hot 2025-01-01T00:00:00Z nil 1 ann true",
+            "enter state Hot - Hot 2025-01-01T00:00:00Z nil 2 ann true",
+            "leave Hot Hot Warm 1",
+        ])
+    }
+
     @Test("due_in_days counts from the as-of date in the business time zone")
     func dueDateInBusinessZone() throws {
         let scenario = try FollowUpScenario(actions: Self.callOnHot)

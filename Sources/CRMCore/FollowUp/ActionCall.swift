@@ -1,11 +1,8 @@
 import LuaBridge
 
-/// The Lua side of firing an action for a batch of customers, on the plugin's Lua thread or,
-/// for a large run, on the threads of the plugin and its twin (`LoadedPlugin.twin`), each
-/// taking a consecutive part of the batch (an action depends on `c`, `p` and `event` only, as
-/// `classify` does, so the verdicts are the ones one state gives): builds `c` and `event`,
-/// asks `when`, decides the holdout, calls `run` and reads its effects. Nothing here touches
-/// the database.
+/// The Lua side of firing an action for a batch of customers, all on the plugin's Lua thread:
+/// fills `c` and `event` (`ActionCustomer`'s reused tables), asks `when`, decides the holdout,
+/// calls `run` and reads its effects. Nothing here touches the database.
 struct ActionCall {
     /// One event with what the database said about it.
     struct Candidate {
@@ -30,62 +27,30 @@ struct ActionCall {
         case apply([Effect])
     }
 
-    /// A Lua state the action runs in: the plugin's own or its twin, with the action's
-    /// functions as that state holds them.
-    struct Lane {
-        let plugin: LoadedPlugin
-        let definition: ActionDefinition
-        let customer: ActionCustomer
-
-        /// The action `name` of `plugin` (or of its twin), with `c` built from `fields`.
-        init(_ plugin: LoadedPlugin, action name: String, fields: [ProfileField]) throws(LuaError) {
-            guard let definition = plugin.definition.actions.first(where: { $0.name == name }) else {
-                throw LuaError(kind: .runtime, plugin: plugin.name, message: "action '\(name)' missing from a second state of the plugin")
-            }
-            self.plugin = plugin
-            self.definition = definition
-            customer = try ActionCustomer(plugin: plugin, run: definition.run, condition: definition.condition, fields: fields)
-        }
-    }
-
     let action: FollowUpRun.Action
     let profiles: ProfileTable
-    /// The states that evaluate a batch, each a consecutive part of it.
-    let lanes: [Lane]
+    let customer: ActionCustomer
     let asOf: Timestamp
-    /// `event.as_of`, formatted once.
-    private let asOfText: LuaValue
 
-    init(action: FollowUpRun.Action, profiles: ProfileTable, lanes: [Lane], asOf: Timestamp) {
-        precondition(!lanes.isEmpty, "an action runs in at least one Lua state")
+    init(action: FollowUpRun.Action, profiles: ProfileTable, customer: ActionCustomer, asOf: Timestamp) {
         self.action = action
         self.profiles = profiles
-        self.lanes = lanes
+        self.customer = customer
         self.asOf = asOf
-        asOfText = .string(asOf.iso8601)
+        // What every event of the action shares; `fillEvent` sets the rest per firing.
+        let trigger = action.definition.trigger
+        customer.event.set(0, trigger.kind.rawValue)
+        customer.event.set(1, trigger.segmentation)
+        customer.event.set(2, asOf.iso8601)
     }
 
-    /// The verdicts on `candidates`, in order: each lane's consecutive part on its state's
-    /// thread, at the same time. Everything runs on the Lua threads (the profile field source
-    /// included), so evaluations started from several threads take turns.
+    /// The verdicts on `candidates`, in order. Everything runs on the plugin's Lua thread (the
+    /// profile field source included), so evaluations started from several threads take turns.
     func evaluate(_ candidates: [Candidate]) -> [Verdict] {
-        let used = max(1, min(lanes.count, candidates.count))
-        let parts = (0..<used).map { part in Part(candidates.count * part / used..<candidates.count * (part + 1) / used) }
-        inParallel(used) { index in
-            let lane = lanes[index], part = parts[index]
-            let source = lane.plugin.profileFieldSource
-            part.verdicts = lane.plugin.state.perform { _ in
-                source.serving(profiles, fields: lane.customer.fields) { candidates[part.range].map { verdict($0, in: lane, source: source) } }
-            }
+        let source = action.plugin.profileFieldSource
+        return action.plugin.state.perform { _ in
+            source.serving(profiles, fields: customer.fields) { candidates.map { verdict($0, source: source) } }
         }
-        return parts.flatMap(\.verdicts)
-    }
-
-    /// One lane's share of a batch; only its own thread writes it until all have finished.
-    private final class Part: @unchecked Sendable {
-        let range: Range<Int>
-        var verdicts: [Verdict] = []
-        init(_ range: Range<Int>) { self.range = range }
     }
 
     /// `evaluate` started on another thread; `wait()` gives its verdicts.
@@ -93,17 +58,17 @@ struct ActionCall {
         Background { evaluate(candidates) }
     }
 
-    private func verdict(_ candidate: Candidate, in lane: Lane, source: ProfileFieldSource) -> Verdict {
+    private func verdict(_ candidate: Candidate, source: ProfileFieldSource) -> Verdict {
         if let skip = candidate.skip { return .skipped(skip, recorded: true) }
         guard let row = candidate.row else { return .skipped(nil, recorded: true) }
-        let definition = lane.definition
+        let definition = action.definition
         source.customer = row
         source.extras = { name in Self.extra(name, of: candidate) }
-        let customer = lane.customer.table(profiles, row: row)
-        let event = eventTable(candidate.event)
+        customer.fill(profiles, row: row)
+        fillEvent(customer.event, candidate.event)
         do {
-            if let condition = lane.customer.condition, let plain = definition.condition {
-                let answer = try call(condition, else: plain, in: lane, customer, row: row, candidate: candidate, event: event).first ?? .nil
+            if let condition = customer.condition, let plain = definition.condition {
+                let answer = try call(condition, else: plain, row: row, candidate: candidate)
                 guard case .boolean(let met) = answer else {
                     return .failed(line: nil, message: "when must return true or false, got \(PluginSchema.typeName(answer))")
                 }
@@ -111,9 +76,9 @@ struct ActionCall {
                 if !met { return .skipped("condition not met", recorded: definition.trigger.kind != .stay) }
             }
             if Holdout.isHeldOut(action: definition.name, customerID: candidate.customerID, share: definition.holdout) { return .heldOut }
-            let results = try call(lane.customer.run, else: definition.run, in: lane, customer, row: row, candidate: candidate, event: event)
-            let effects = try Effect.list(from: results.first, today: profiles.asOfDate)
-            try EffectWriter.checkPermissions(effects, of: lane.plugin.definition)
+            let results = try call(customer.run, else: definition.run, row: row, candidate: candidate)
+            let effects = try Effect.list(from: results, today: profiles.asOfDate)
+            try EffectWriter.checkPermissions(effects, of: action.plugin.definition)
             return .apply(effects)
         } catch let error as LuaError {
             return .failed(line: error.line, message: error.message)
@@ -124,20 +89,18 @@ struct ActionCall {
         }
     }
 
-    /// Calls `wrapped(c, p, event)`. When what it returned holds `c` itself (a table with the lazy
-    /// lookup's metatable, which the bridge does not read), calls the plugin's own function
-    /// again with the whole profile in `c`, as it was called before `c` became lazy.
-    private func call(
-        _ wrapped: LuaFunctionRef, else plain: LuaFunctionRef, in lane: Lane, _ customer: LuaValue, row: Int, candidate: Candidate,
-        event: LuaValue
-    ) throws(LuaError) -> [LuaValue] {
-        let state = lane.plugin.state
+    /// Calls `wrapped` with the filled tables: `run(c, p, event)` or `when(c, p, event)`.
+    /// When what it returned holds `c` itself (a table with the lazy lookup's metatable, which
+    /// the bridge does not read), calls the plugin's own function again with the whole profile
+    /// in `c`, as it was called before `c` became lazy.
+    private func call(_ wrapped: LuaFunctionRef, else plain: LuaFunctionRef, row: Int, candidate: Candidate) throws(LuaError) -> LuaValue {
+        let state = action.plugin.state
         do {
-            return try state.call(wrapped, [customer, action.params, event])
+            return try state.firstResult(of: wrapped, record: customer.record, context: customer.event)
         } catch where error.kind == .badReturn && error.message.contains("metatables") {
-            var whole = lane.customer.wholeTable(profiles, row: row)
+            var whole = customer.wholeTable(profiles, row: row)
             for name in ActionCustomer.extraNames { whole[.string(name)] = Self.extra(name, of: candidate) }
-            return try state.call(plain, [.table(whole), action.params, event])
+            return try state.call(plain, [.table(whole), action.params, eventTable(candidate.event)]).first ?? .nil
         }
     }
 
@@ -153,16 +116,36 @@ struct ActionCall {
         }
     }
 
+    /// `event` of one firing, for the rare call that returns `c` itself.
     private func eventTable(_ event: FollowUpEvent) -> LuaValue {
         let trigger = action.definition.trigger
         var table: [LuaValue: LuaValue] = [
-            "kind": .string(trigger.kind.rawValue), "segmentation": .string(trigger.segmentation), "as_of": asOfText,
+            "kind": .string(trigger.kind.rawValue), "segmentation": .string(trigger.segmentation), "as_of": .string(asOf.iso8601),
         ]
         if let from = event.from { table["from"] = .string(from) }
         if let to = event.to { table["to"] = .string(to) }
-        let segment = trigger.kind == .leave ? event.from : event.to
-        if let segment { table["segment"] = .string(segment) }
-        if let since = event.since, trigger.kind == .stay { table["days"] = .integer(Int64(profiles.dayCounter.days(from: since, to: asOf))) }
+        if let segment = segment(of: event) { table["segment"] = .string(segment) }
+        if let days = days(of: event) { table["days"] = .integer(days) }
         return .table(table)
+    }
+
+    /// Sets the fields of `event` (`ActionCustomer.eventFields`) that differ between firings;
+    /// `init` set kind, segmentation and as_of.
+    private func fillEvent(_ record: LuaRecord, _ event: FollowUpEvent) {
+        record.set(3, event.from)
+        record.set(4, event.to)
+        record.set(5, segment(of: event))
+        if let days = days(of: event) { record.set(6, days) } else { record.set(6, nil as String?) }
+    }
+
+    /// `event.segment`: the segment left for a leave, else the one entered.
+    private func segment(of event: FollowUpEvent) -> String? {
+        action.definition.trigger.kind == .leave ? event.from : event.to
+    }
+
+    /// `event.days`: for a stay, the days since the customer entered.
+    private func days(of event: FollowUpEvent) -> Int64? {
+        guard action.definition.trigger.kind == .stay, let since = event.since else { return nil }
+        return Int64(profiles.dayCounter.days(from: since, to: asOf))
     }
 }

@@ -25,16 +25,9 @@ struct FollowUpRun {
     let segmentations: [String]
 
     let database: CRMDatabase
-    /// How many Lua states evaluate an action's events (its plugin's and the twin's, each a
-    /// consecutive part of every batch): two by default for an action with 10,000 events or more.
-    let states: ParallelProfileLoop.States
 
-    init(
-        segmentations: Set<String>, catalog: PluginCatalog, profiles: ProfileTable, database: CRMDatabase,
-        states: ParallelProfileLoop.States = .perCore
-    ) throws {
+    init(segmentations: Set<String>, catalog: PluginCatalog, profiles: ProfileTable, database: CRMDatabase) throws {
         self.database = database
-        self.states = states
         actions = try catalog.actions.filter { segmentations.contains($0.action.trigger.segmentation) }.map { plugin, action in
             var params = try PluginParameters.resolve(plugin, in: database).luaFields
             params["as_of"] = .string(profiles.asOf.iso8601)
@@ -82,6 +75,9 @@ struct FollowUpRun {
         let everyone = CurrentSegments.Once()
         for action in actions {
             let trigger = action.definition.trigger
+            let customer = try ActionCustomer(
+                plugin: action.plugin, run: action.definition.run, condition: action.definition.condition,
+                fields: ProfileField.all(for: profiles, seenBy: action.plugin.definition.profile), params: action.params)
             let set = Set(trigger.segments)
             // The store reads only the transitions into (enter) or out of (leave) the trigger's segments.
             let transitions = runID == nil
@@ -101,7 +97,7 @@ struct FollowUpRun {
             events += try FollowUpStore.failed(db, action: action.definition.name)
             if runID != nil { try FollowUpStore.advanceCursor(db, action: action.definition.name) }
             var failures: [String] = []
-            let call = ActionCall(action: action, profiles: profiles, lanes: try lanes(of: action, events: events.count), asOf: asOf)
+            let call = ActionCall(action: action, profiles: profiles, customer: customer, asOf: asOf)
             let batches = Self.batches(of: events)
             summary.firings.reserveCapacity(summary.firings.count + events.count)
             // Lua decides on the next batch while this one is written (both cores), unless the two
@@ -138,14 +134,6 @@ struct FollowUpRun {
             }
         }
         return summary
-    }
-
-    /// The plugin's Lua state, and its twin's when the action has enough events for two (`states`).
-    private func lanes(of action: Action, events: Int) throws -> [ActionCall.Lane] {
-        let fields = ProfileField.all(for: profiles, seenBy: action.plugin.definition.profile)
-        var plugins = [action.plugin]
-        if states.split(events).count > 1 { plugins.append(try action.plugin.twin()) }
-        return try plugins.map { plugin throws(LuaError) in try ActionCall.Lane(plugin, action: action.definition.name, fields: fields) }
     }
 
     static let batchSize = 512

@@ -5,7 +5,10 @@ public struct ProfileField: Sendable {
     public let name: String
     /// What it means, for `crm plugin info` and the docs.
     public let summary: String
-    let read: @Sendable (ProfileTable, Int) -> ProfileValue
+    let read: Reader
+
+    /// Reads the field of one customer (a row) of a table.
+    typealias Reader = @Sendable (ProfileTable, Int) -> ProfileValue
 
     /// Every profile field of `table`: the core's, every window it holds, and its custom fields.
     public static func all(for table: ProfileTable) -> [ProfileField] {

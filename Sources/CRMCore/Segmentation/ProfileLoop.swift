@@ -73,7 +73,8 @@ struct ProfileLoop {
         try source.serving(profiles, fields: allFields) { () throws(SegmentationError) in
             try state.perform { state throws(SegmentationError) in
                 try loop(
-                    rows: rows ?? 0..<profiles.count, only: only, state: state, record: record, fields: fields, perCustomer: perCustomer,
+                    rows: rows ?? 0..<profiles.count, only: only, state: state, record: record, readers: fields.map(\.read),
+                    perCustomer: perCustomer,
                     secondCall: secondCall.flatMap { wanted in secondCallPerCustomer.map { (wanted, $0) } },
                     elapsed: &elapsed, clock: clock, accept: accept)
             }
@@ -82,14 +83,14 @@ struct ProfileLoop {
     }
 
     private func loop(
-        rows: Range<Int>, only: ((Int) -> Bool)?, state: LuaState, record: LuaRecord, fields: [ProfileField], perCustomer: LuaFunctionRef,
+        rows: Range<Int>, only: ((Int) -> Bool)?, state: LuaState, record: LuaRecord, readers: [ProfileField.Reader], perCustomer: LuaFunctionRef,
         secondCall: (SecondCall, LuaFunctionRef)?, elapsed: inout Duration, clock: ContinuousClock,
         accept: (Int, String?, String?) throws(SegmentationError) -> Void
     ) throws(SegmentationError) {
         for customer in rows {
             if let only, !only(customer) { continue }
             source.customer = customer
-            fill(record, fields: fields, customer: customer)
+            fill(record, readers: readers, customer: customer)
             let started = clock.now
             var answer: (String?, String?)
             var calling = functionName
@@ -108,17 +109,10 @@ struct ProfileLoop {
         }
     }
 
-    private func fill(_ record: LuaRecord, fields: [ProfileField], customer: Int) {
-        for (index, field) in fields.enumerated() {
-            switch field.read(profiles, customer) {
-            case .missing: record.set(index, nil as String?)
-            case .integer(let value): record.set(index, value)
-            case .number(let value): record.set(index, value)
-            case .text(let value): record.set(index, value)
-            case .boolean(let value): record.set(index, value)
-            }
-        }
-        var index = fields.count
+    /// Sets the record's fields for `customer`: the mentioned profile fields, then ranks and shares.
+    private func fill(_ record: LuaRecord, readers: [ProfileField.Reader], customer: Int) {
+        record.set(readers, of: profiles, row: customer)
+        var index = readers.count
         for tile in inputs.tiles {
             let value = tile.values[customer]
             if value == 0 { record.set(index, nil as String?) } else { record.set(index, Int64(value)) }

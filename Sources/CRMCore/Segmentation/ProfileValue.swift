@@ -38,3 +38,25 @@ public enum ProfileValue: Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension LuaRecord {
+    /// Sets fields 0, 1, … to the values `readers` give for one customer (`row`) of `profiles`.
+    /// The bare functions, not `ProfileField` values: iterating those retained and released
+    /// each one's name, summary and function for every field of every customer.
+    func set(_ readers: [ProfileField.Reader], of profiles: ProfileTable, row: Int) {
+        readers.withUnsafeBufferPointer { readers in
+            for index in readers.indices { set(index, readers[index](profiles, row)) }
+        }
+    }
+
+    /// Sets a field of a reused table to a profile value (nil when missing).
+    func set(_ field: Int, _ value: ProfileValue) {
+        switch value {
+        case .missing: set(field, nil as String?)
+        case .integer(let value): set(field, value)
+        case .number(let value): set(field, value)
+        case .text(let value): set(field, value)
+        case .boolean(let value): set(field, value)
+        }
+    }
+}

@@ -55,8 +55,7 @@ public struct SegmentationEngine {
         }
         if !dryRun { try database.keep(profiles) }
         let statistics = PopulationStatistics(table: profiles)
-        let followUps = try FollowUpRun(
-            segmentations: Set(selected.map(\.1.name)), catalog: catalog, profiles: profiles, database: database, states: classificationStates)
+        let followUps = try FollowUpRun(segmentations: Set(selected.map(\.1.name)), catalog: catalog, profiles: profiles, database: database)
         if !dryRun && !followUps.isEmpty { try followUps.startCursors() }
         let outcomes = try run(selected, profiles: profiles, statistics: statistics, dryRun: dryRun, rewind: rewind)
         if !followUps.isEmpty {
