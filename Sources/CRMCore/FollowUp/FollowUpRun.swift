@@ -248,7 +248,7 @@ struct FollowUpRun {
     }
 
     private func customerID(_ db: Database, _ pk: Int64) throws -> String {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM customers WHERE pk = ?"), arguments: [pk]) ?? "#\(pk)"
+        try FollowUpStore.customerID(db, pk: pk) ?? "#\(pk)"
     }
 
     /// The profile row of a customer key (rows are in key order).

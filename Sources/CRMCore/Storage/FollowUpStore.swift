@@ -17,6 +17,12 @@ struct FollowUpEvent {
 /// Reads events for follow-up actions and writes what they fired: `follow_ups` (the
 /// exactly-once key), tasks, tags, outbox messages and field values.
 enum FollowUpStore {
+    /// The id of the customer with key `pk`, or nil when there is none (a customer erased since
+    /// the event).
+    static func customerID(_ db: Database, pk: Int64) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM customers WHERE pk = ?"), arguments: [pk])
+    }
+
     /// Starts a cursor for each action not seen before at the newest transition, so an action
     /// added to a database with history fires from now on, not for every past change.
     static func startCursors(_ db: Database, actions: [String]) throws {
