@@ -137,6 +137,40 @@ struct CustomFieldTests {
         }
     }
 
+    @Test("a run's first segmentation classifies on the new values of the last computed field (it starts while they are written)")
+    func firstSegmentationSeesLastField() throws {
+        let source = """
+            return {
+              name = "bands", version = "1.0.0", description = "d",
+              fields = {
+                orders_seen = { type = "integer", compute = function(c) return c.order_count end },
+                band = { type = "enum", values = { "buyer", "none" }, compute = function(c)
+                  return c.order_count > 0 and "buyer" or "none" end },
+              },
+              -- Each reads both fields, so whichever is first reads the last one computed.
+              segmentations = {
+                by_band = { segments = { "Buyer", "Other" }, classify = function(c)
+                  return c.band == "buyer" and (c.orders_seen or 0) > 0 and "Buyer" or "Other" end },
+                by_count = { segments = { "Some", "None" }, classify = function(c)
+                  return c.band == "buyer" and (c.orders_seen or 0) > 0 and "Some" or "None" end },
+              },
+            }
+            """
+        let setup = try Self.setup(source)
+        for date in ["2025-01-01", "2025-01-02"] {
+            let results = try SegmentationEngine(database: setup.database, catalog: setup.catalog).run([], asOf: try Timestamp.parse(date))
+            #expect(results.count == 2 && results.allSatisfy { (try? $0.get()) != nil })
+        }
+        let members = try SegmentReasons(database: setup.database, catalog: setup.catalog)
+        let buyers = try members.members(segmentation: "by_band", segment: "Buyer").map(\.customerID)
+        let some = try members.members(segmentation: "by_count", segment: "Some").map(\.customerID)
+        #expect(buyers.count > 5 && buyers.count < 20)
+        #expect(buyers == some)
+        // Only the first run moved anyone: each segmentation saw this run's field values.
+        let moved = try setup.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM transitions") }
+        #expect(moved == 40)
+    }
+
     @Test("computed fields in turn: each sees the ones before it, a failing one keeps its values and the next still computes")
     func chainedComputedFields() throws {
         let setup = try Self.setup("""

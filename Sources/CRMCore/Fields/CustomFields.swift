@@ -128,9 +128,11 @@ public struct CustomFields {
     }
 
     /// Computes fields into `profiles` (used by segment runs before classifying), with `states`
-    /// Lua states at once.
+    /// Lua states at once. `computedAll` is called once the profiles hold every field's new
+    /// values, before the last one is stored (a segment run starts classifying then).
     func computeFields(
-        _ names: [String], profiles: inout ProfileTable, states: ParallelProfileLoop.States = .perCore
+        _ names: [String], profiles: inout ProfileTable, states: ParallelProfileLoop.States = .perCore,
+        computedAll: (ProfileTable) -> Void = { _ in }
     ) throws -> [Result<FieldComputation, SegmentationError>] {
         let computed = catalog.fields.filter { $0.definition.isComputed }
         let selected = try names.isEmpty ? computed : names.map { name in
@@ -163,9 +165,11 @@ public struct CustomFields {
             case .success(let values):
                 profiles.setCustomField(field.name, values: FieldComputer.column(field, values))
                 next = computation(index + 1, profiles)
+                if next == nil { computedAll(profiles) }
                 results.append(.success(try computer.store(field, values: values, profiles: &profiles, start: computed.start)))
             case .failure(let error as SegmentationError):
                 next = computation(index + 1, profiles)
+                if next == nil { computedAll(profiles) }
                 try database.recordFailedRun(
                     kind: .field, subject: field.name, asOf: profiles.asOf, since: computed.start, error: error.description,
                     plugin: PluginIdentity(name: field.plugin.name, version: field.plugin.version, hash: field.plugin.hash))

@@ -48,16 +48,24 @@ public struct SegmentationEngine {
         var profiles = try database.profiles(asOf: asOf, fields: catalog.fields, shape: catalog.profileShape, keep: !dryRun)
         progress(.profilesBuilt(customers: profiles.count, duration: ContinuousClock.now - start, origin: profiles.origin))
         let needed = neededFields(by: names.isEmpty ? nil : selected.map(\.0))
+        // The first segmentation classifies while the last computed field is written and the
+        // profile kept: from then on the profile's columns do not change.
+        var early: (statistics: PopulationStatistics, first: Background<Classified>?)?
+        defer { _ = early?.first?.wait() }
         if !dryRun && !needed.isEmpty {
-            for result in try CustomFields(database: database, catalog: catalog).computeFields(needed, profiles: &profiles, states: classificationStates) {
-                progress(.fieldComputed(result))
+            let fields = try CustomFields(database: database, catalog: catalog).computeFields(
+                needed, profiles: &profiles, states: classificationStates
+            ) { computed in
+                let statistics = PopulationStatistics(table: computed)
+                early = (statistics, classification(of: selected, 0, profiles: computed, statistics: statistics))
             }
+            for result in fields { progress(.fieldComputed(result)) }
         }
         if !dryRun { try database.keep(profiles) }
-        let statistics = PopulationStatistics(table: profiles)
+        let statistics = early?.statistics ?? PopulationStatistics(table: profiles)
         let followUps = try FollowUpRun(segmentations: Set(selected.map(\.1.name)), catalog: catalog, profiles: profiles, database: database)
         if !dryRun && !followUps.isEmpty { try followUps.startCursors() }
-        let outcomes = try run(selected, profiles: profiles, statistics: statistics, dryRun: dryRun, rewind: rewind)
+        let outcomes = try run(selected, profiles: profiles, statistics: statistics, first: early?.first, dryRun: dryRun, rewind: rewind)
         if !followUps.isEmpty {
             var wouldMove: [String: [FollowUpEvent]] = [:]
             for case .success(let outcome) in outcomes { wouldMove[outcome.segmentation] = outcome.wouldMove }
@@ -91,27 +99,34 @@ public struct SegmentationEngine {
         PluginIdentity(name: plugin.name, version: plugin.version, hash: plugin.hash)
     }
 
+    /// A segmentation's classification started on another thread, and when it started.
+    private typealias Classified = (start: ContinuousClock.Instant, result: Result<SegmentClassification, any Error>)
+
+    /// Starts classifying `selected[index]` on another thread (nil past the end).
+    private func classification(
+        of selected: [(LoadedPlugin, SegmentationDefinition)], _ index: Int, profiles: ProfileTable, statistics: PopulationStatistics
+    ) -> Background<Classified>? {
+        guard selected.indices.contains(index) else { return nil }
+        let (plugin, segmentation) = selected[index]
+        return Background {
+            (ContinuousClock.now, Result { try classify(segmentation, of: plugin, profiles: profiles, statistics: statistics) })
+        }
+    }
+
     /// The segmentations in turn, each classified on its Lua states while the one before writes
-    /// its changes (a classification reads only the profiles, never the tables written). A
-    /// segmentation that fails is recorded as a failed run and the others still run.
+    /// its changes (a classification reads only the profiles, never the tables written); the
+    /// first may have been started already (`first`). A segmentation that fails is recorded as
+    /// a failed run and the others still run.
     private func run(
         _ selected: [(LoadedPlugin, SegmentationDefinition)], profiles: ProfileTable, statistics: PopulationStatistics,
-        dryRun: Bool, rewind: Bool
+        first: Background<Classified>?, dryRun: Bool, rewind: Bool
     ) throws -> [Result<SegmentationOutcome, SegmentationError>] {
-        typealias Classified = (start: ContinuousClock.Instant, result: Result<SegmentClassification, any Error>)
-        func classification(_ index: Int) -> Background<Classified>? {
-            guard selected.indices.contains(index) else { return nil }
-            let (plugin, segmentation) = selected[index]
-            return Background {
-                (ContinuousClock.now, Result { try classify(segmentation, of: plugin, profiles: profiles, statistics: statistics) })
-            }
-        }
-        var next = classification(0)
+        var next = first ?? classification(of: selected, 0, profiles: profiles, statistics: statistics)
         defer { _ = next?.wait() }
         var outcomes: [Result<SegmentationOutcome, SegmentationError>] = []
         for (index, (plugin, segmentation)) in selected.enumerated() {
             guard let classified = next?.wait() else { break }
-            next = classification(index + 1)
+            next = classification(of: selected, index + 1, profiles: profiles, statistics: statistics)
             let start = classified.start
             do {
                 outcomes.append(.success(try store(
