@@ -91,6 +91,29 @@ struct ParallelClassificationTests {
         #expect(one == two)
     }
 
+    @Test("the time in Lua (every call of a small run, one in 16 of a large one, scaled) is reported within the run's time")
+    func luaTime() throws {
+        let source = """
+            return {
+              name = "slow", version = "1.0.0", description = "d",
+              segmentations = { slow = {
+                segments = { "A" },
+                classify = function(c) local n = 0; for i = 1, 200000 do n = n + i end; return "A" end,
+              } },
+            }
+            """
+        for states in [SegmentClassification.States.one, Self.two] {
+            let sandbox = try Sandbox()
+            let database = try Fixture.trickyDatabase(in: sandbox)
+            let folder = try Plugins.folder(in: sandbox, ["slow.lua": source])
+            let engine = SegmentationEngine(database: database, catalog: PluginCatalog.load(directories: [folder]), classificationStates: states)
+            let outcome = try #require(try engine.run(["slow"], asOf: Plugins.asOf).first).get()
+            // 20 customers of a loop of 200,000 additions: well over a millisecond each.
+            #expect(outcome.luaDuration > .milliseconds(10))
+            #expect(outcome.luaDuration <= outcome.duration)
+        }
+    }
+
     @Test("with two states, a plugin error names the first failing customer in customer order, as one state does")
     func firstErrorInOrder() throws {
         let source = """
