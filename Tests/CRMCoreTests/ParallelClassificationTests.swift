@@ -40,6 +40,21 @@ struct ParallelClassificationTests {
         return lines
     }
 
+    /// The tricky fixtures' database and a catalog of one plugin file; the sandbox keeps both
+    /// while it lives.
+    struct Tricky {
+        let sandbox: Sandbox
+        let database: CRMDatabase
+        let catalog: PluginCatalog
+
+        init(_ file: String, _ source: String) throws {
+            sandbox = try Sandbox()
+            database = try Fixture.trickyDatabase(in: sandbox)
+            catalog = PluginCatalog.load(directories: [try Plugins.folder(in: sandbox, [file: source])])
+            #expect(catalog.failures.isEmpty, "\(catalog.failures)")
+        }
+    }
+
     /// Every follow-up with its outcome and every task, tag and message, in the order written.
     static func followUps(_ db: Database) throws -> [String] {
         try String.fetchAll(
@@ -103,10 +118,9 @@ struct ParallelClassificationTests {
             }
             """
         for states in [SegmentClassification.States.one, Self.two] {
-            let sandbox = try Sandbox()
-            let database = try Fixture.trickyDatabase(in: sandbox)
-            let folder = try Plugins.folder(in: sandbox, ["slow.lua": source])
-            let engine = SegmentationEngine(database: database, catalog: PluginCatalog.load(directories: [folder]), classificationStates: states)
+            let tricky = try Tricky("slow.lua", source)
+            let (database, catalog) = (tricky.database, tricky.catalog)
+            let engine = SegmentationEngine(database: database, catalog: catalog, classificationStates: states)
             let outcome = try #require(try engine.run(["slow"], asOf: Plugins.asOf).first).get()
             // 20 customers of a loop of 200,000 additions: well over a millisecond each.
             #expect(outcome.luaDuration > .milliseconds(10))
@@ -129,10 +143,9 @@ struct ParallelClassificationTests {
             }
             """
         for states in [SegmentClassification.States.one, Self.two] {
-            let sandbox = try Sandbox()
-            let database = try Fixture.trickyDatabase(in: sandbox)
-            let folder = try Plugins.folder(in: sandbox, ["tiny.lua": source])
-            let engine = SegmentationEngine(database: database, catalog: PluginCatalog.load(directories: [folder]), classificationStates: states)
+            let tricky = try Tricky("tiny.lua", source)
+            let (database, catalog) = (tricky.database, tricky.catalog)
+            let engine = SegmentationEngine(database: database, catalog: catalog, classificationStates: states)
             guard case .failure(let error) = try engine.run(["tiny"], asOf: Plugins.asOf).first else {
                 Issue.record("the run should fail")
                 continue
@@ -157,10 +170,8 @@ struct ParallelClassificationTests {
             }
             """
         for states in [ParallelProfileLoop.States.one, Self.two] {
-            let sandbox = try Sandbox()
-            let database = try Fixture.trickyDatabase(in: sandbox)
-            let folder = try Plugins.folder(in: sandbox, ["score.lua": source])
-            let catalog = PluginCatalog.load(directories: [folder])
+            let tricky = try Tricky("score.lua", source)
+            let (database, catalog) = (tricky.database, tricky.catalog)
             var profiles = try database.profiles(asOf: Plugins.asOf, fields: catalog.fields, shape: catalog.profileShape)
             let results = try CustomFields(database: database, catalog: catalog).computeFields([], profiles: &profiles, states: states)
             guard case .failure(let error) = results.first else {
@@ -192,10 +203,9 @@ struct ParallelClassificationTests {
             """
         var stored: [[String]] = []
         for states in [ParallelProfileLoop.States.one, Self.two] {
-            let sandbox = try Sandbox()
-            let database = try Fixture.trickyDatabase(in: sandbox)
-            let folder = try Plugins.folder(in: sandbox, ["scoring.lua": source])
-            var engine = ScoreEngine(database: database, catalog: PluginCatalog.load(directories: [folder]))
+            let tricky = try Tricky("scoring.lua", source)
+            let (database, catalog) = (tricky.database, tricky.catalog)
+            var engine = ScoreEngine(database: database, catalog: catalog)
             engine.states = states
             let results = try engine.run(["spend", "broken"], asOf: Plugins.asOf)
             #expect(try results[0].get().customers > 10)
