@@ -120,6 +120,28 @@ struct FollowUpTests {
         ])
     }
 
+    @Test("an action's unseen transitions read by id or through the segmentation's index are the same, in id order")
+    func transitionsEitherWay() throws {
+        let scenario = try FollowUpScenario(customers: 4, actions: Self.callOnHot)
+        for (date, customer, state) in [("2025-01-01", "1", "Hot"), ("2025-01-02", "2", "Warm"), ("2025-01-03", "1", "Cold"), ("2025-01-04", "3", "Hot")] {
+            try scenario.set(customer, state)
+            try scenario.run(date)
+        }
+        let (byIndex, byID, into) = try scenario.database.write { db in
+            try db.execute(sql: "UPDATE action_cursors SET transition_id = 2")
+            return (
+                try FollowUpStore.transitions(db, after: "call", segmentation: "state", classified: 0),
+                try FollowUpStore.transitions(db, after: "call", segmentation: "state", classified: 1_000),
+                try FollowUpStore.transitions(db, after: "call", segmentation: "state", into: ["Hot"], classified: 1_000))
+        }
+        let ids = byIndex.map(\.transitionID)
+        #expect(ids == [3, 4, 5, 6, 7])
+        #expect(byIndex.map { "\($0.customerPK) \($0.from ?? "-") \($0.to ?? "-")" } == byID.map { "\($0.customerPK) \($0.from ?? "-") \($0.to ?? "-")" })
+        #expect(ids == byID.map(\.transitionID))
+        #expect(byID.map { "\($0.customerPK) \($0.from ?? "-") \($0.to ?? "-")" } == ["3 - Cold", "4 - Cold", "2 Cold Warm", "1 Hot Cold", "3 Cold Hot"])
+        #expect(into.map { "\($0.customerPK) \($0.to ?? "-")" } == ["3 Hot"])
+    }
+
     @Test("due_in_days counts from the as-of date in the business time zone")
     func dueDateInBusinessZone() throws {
         let scenario = try FollowUpScenario(actions: Self.callOnHot)

@@ -84,7 +84,8 @@ struct FollowUpRun {
                 ? wouldMove[trigger.segmentation] ?? []
                 : try FollowUpStore.transitions(
                     db, after: action.definition.name, segmentation: trigger.segmentation,
-                    into: trigger.kind == .enter ? trigger.segments : nil, outOf: trigger.kind == .leave ? trigger.segments : nil)
+                    into: trigger.kind == .enter ? trigger.segments : nil, outOf: trigger.kind == .leave ? trigger.segments : nil,
+                    classified: profiles.count)
             var events: [FollowUpEvent]
             switch trigger.kind {
             case .enter: events = transitions.filter { event in event.to.map(set.contains) == true && !(event.from.map(set.contains) ?? false) }

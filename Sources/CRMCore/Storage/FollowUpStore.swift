@@ -45,19 +45,25 @@ enum FollowUpStore {
 
     /// The transitions of `segmentation` after the action's cursor: the changes it has not seen;
     /// only those into one of `into` (when given) or out of one of `outOf` (when given).
+    ///
+    /// `classified` is how many customers the segmentation has classified: each has at least one
+    /// transition of it, so when fewer transitions (of every segmentation) came after the cursor,
+    /// reading them by id is cheaper than the segmentation's index, which holds its whole
+    /// history (a daily run reads its few changes, not years of them). Either way gives the
+    /// same events.
     static func transitions(
-        _ db: Database, after action: String, segmentation: String, into: [String]? = nil, outOf: [String]? = nil
+        _ db: Database, after action: String, segmentation: String, into: [String]? = nil, outOf: [String]? = nil, classified: Int = 0
     ) throws -> [FollowUpEvent] {
-        // The cursor is read first so the query below is a range over the rowid.
-        let cursor = try Int64.fetchOne(db, sql: "SELECT transition_id FROM action_cursors WHERE action = ?", arguments: [action])
-            ?? Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transitions") ?? 0
+        let newest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transitions") ?? 0
+        let cursor = try Int64.fetchOne(db, sql: "SELECT transition_id FROM action_cursors WHERE action = ?", arguments: [action]) ?? newest
         guard let code = try MembershipStore.segmentationCode(db, segmentation) else { return [] }
+        let byID = newest - cursor <= Int64(classified)
         // Each name once, shared by every event (an action of a first run at L reads 300k).
         let names = try MembershipStore.segmentNames(db, segmentationCode: code)
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT t.id, t.customer_pk, t.from_code, t.to_code FROM transitions t
+                SELECT t.id, t.customer_pk, t.from_code, t.to_code FROM transitions t \(byID ? "NOT INDEXED" : "")
                 WHERE t.id > ? AND t.segmentation_code = (SELECT code FROM segmentation_codes WHERE name = ?)
                   \(into.map { "AND t.to_code IN (\(codes($0)))" } ?? "") \(outOf.map { "AND t.from_code IN (\(codes($0)))" } ?? "")
                 ORDER BY t.id
