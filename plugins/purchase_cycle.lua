@@ -2,7 +2,7 @@
 -- overdue; the reason names their preferred categories.
 return {
   name = "purchase_cycle",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Typical days between orders, next expected purchase, overdue customers",
   profile = {},  -- the core fields only: no order or interaction windows
   params = {
@@ -29,22 +29,28 @@ return {
     purchase_cycle = {
       description = "Position in the customer's own buying rhythm",
       segments = { "On Cycle", "Due Soon", "Overdue", "Single Order", "No Orders" },
+      -- The segment only: crm asks explain (below) for the reason only when one is shown
+      -- (customer show, segment members), so a run formats no text.
       classify = function(c, p)
-        if c.order_count == 0 then return "No Orders", "has never ordered" end
+        if c.order_count == 0 then return "No Orders" end
+        if c.order_count == 1 then return "Single Order" end
+        local cycle = c.median_days_between_orders
+        if c.recency_days > cycle * p.overdue_factor then return "Overdue" end
+        if cycle - c.recency_days <= p.due_soon_days then return "Due Soon" end
+        return "On Cycle"
+      end,
+      explain = function(c, p, segment)
+        if segment == "No Orders" then return "has never ordered" end
         local prefers = c.top_categories and ("; prefers " .. c.top_categories) or ""
-        if c.order_count == 1 then
-          return "Single Order", string.format("one order %d days ago%s", c.recency_days, prefers)
-        end
+        if segment == "Single Order" then return string.format("one order %d days ago%s", c.recency_days, prefers) end
         local cycle = c.median_days_between_orders
         local due_in = cycle - c.recency_days
         local rhythm = string.format("buys every %.0f days, last %d days ago", cycle, c.recency_days)
-        if c.recency_days > cycle * p.overdue_factor then
-          return "Overdue", string.format("%s: %.0f days overdue%s", rhythm, -due_in, prefers)
+        if segment == "Overdue" then return string.format("%s: %.0f days overdue%s", rhythm, -due_in, prefers) end
+        if segment == "Due Soon" then
+          return string.format("%s: next order expected in %.0f days%s", rhythm, math.max(due_in, 0), prefers)
         end
-        if due_in <= p.due_soon_days then
-          return "Due Soon", string.format("%s: next order expected in %.0f days%s", rhythm, math.max(due_in, 0), prefers)
-        end
-        return "On Cycle", string.format("%s: next order in about %.0f days%s", rhythm, due_in, prefers)
+        return string.format("%s: next order in about %.0f days%s", rhythm, due_in, prefers)
       end,
       examples = {
         { customer = { order_count = 0 }, segment = "No Orders" },

@@ -3,7 +3,7 @@
 -- of revenue are High value, up to `medium_share` Medium, the rest Low.
 return {
   name = "value_tiers",
-  version = "1.1.0",
+  version = "1.2.0",
   description = "High / medium / low value by share of revenue, and the buying pattern",
   profile = {},  -- the core fields only: no order or interaction windows
   params = {
@@ -38,14 +38,17 @@ return {
       description = "Never purchased, one-time (bulk or not) or repeat buyer",
       segments = { "Repeat", "One-time Bulk", "One-time", "Never Purchased" },
       classify = function(c, p)
-        if c.order_count == 0 then return "Never Purchased", "no orders" end
-        if c.order_count > 1 then
-          return "Repeat", string.format("%d orders", c.order_count)
-        end
-        if (c.max_order_quantity or 0) >= p.bulk_quantity then
-          return "One-time Bulk", string.format("one order of %d units", c.max_order_quantity)
-        end
-        return "One-time", string.format("one order of %.2f", c.monetary)
+        if c.order_count == 0 then return "Never Purchased" end
+        if c.order_count > 1 then return "Repeat" end
+        if (c.max_order_quantity or 0) >= p.bulk_quantity then return "One-time Bulk" end
+        return "One-time"
+      end,
+      -- Asked only when a reason is shown (customer show, segment members), never in a run.
+      explain = function(c, p, segment)
+        if segment == "Never Purchased" then return "no orders" end
+        if segment == "Repeat" then return string.format("%d orders", c.order_count) end
+        if segment == "One-time Bulk" then return string.format("one order of %d units", c.max_order_quantity) end
+        return string.format("one order of %.2f", c.monetary)
       end,
       examples = {
         { customer = { order_count = 1, max_order_quantity = 40, monetary = 800 }, segment = "One-time Bulk" },

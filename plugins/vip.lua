@@ -1,8 +1,22 @@
 -- VIP grading: value (how much), loyalty (how long and how often) and potential (how engaged
 -- lately), each graded A/B/C. VIPs are A for value and A for loyalty or potential.
+
+-- The value, loyalty and potential grades of a customer who has ordered.
+local function grades(c, p)
+  local value = c.m == 5 and "A" or (c.m >= 3 and "B" or "C")
+  local tenure = c.tenure_days or 0
+  local loyalty = "C"
+  if tenure >= p.loyal_tenure_days and c.order_count >= p.loyal_orders then loyalty = "A"
+  elseif tenure >= 365 and c.order_count >= 2 then loyalty = "B" end
+  local potential = "C"
+  if c.interactions_90d >= p.engaged_interactions then potential = "A"
+  elseif c.interactions_90d > 0 then potential = "B" end
+  return value, loyalty, potential
+end
+
 return {
   name = "vip",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "VIP and ordinary customers from value, loyalty and potential grades",
   profile = { interactions = { 90 } },  -- c.interactions_90d
   params = {
@@ -28,19 +42,17 @@ return {
       description = "VIP when value is A and loyalty or potential is A",
       segments = { "VIP", "Ordinary", "Prospect" },
       rank = { m = { by = "monetary" } },
+      -- The segment only: crm asks explain (below) for the reason only when one is shown
+      -- (customer show, segment members), so a run formats no text.
       classify = function(c, p)
-        if c.order_count == 0 then return "Prospect", "has never ordered" end
-        local value = c.m == 5 and "A" or (c.m >= 3 and "B" or "C")
-        local tenure = c.tenure_days or 0
-        local loyalty = "C"
-        if tenure >= p.loyal_tenure_days and c.order_count >= p.loyal_orders then loyalty = "A"
-        elseif tenure >= 365 and c.order_count >= 2 then loyalty = "B" end
-        local potential = "C"
-        if c.interactions_90d >= p.engaged_interactions then potential = "A"
-        elseif c.interactions_90d > 0 then potential = "B" end
-        local grades = string.format("value %s, loyalty %s, potential %s", value, loyalty, potential)
-        if value == "A" and (loyalty == "A" or potential == "A") then return "VIP", grades end
-        return "Ordinary", grades
+        if c.order_count == 0 then return "Prospect" end
+        local value, loyalty, potential = grades(c, p)
+        if value == "A" and (loyalty == "A" or potential == "A") then return "VIP" end
+        return "Ordinary"
+      end,
+      explain = function(c, p, segment)
+        if segment == "Prospect" then return "has never ordered" end
+        return string.format("value %s, loyalty %s, potential %s", grades(c, p))
       end,
       examples = {
         { customer = { order_count = 12, m = 5, tenure_days = 1000, interactions_90d = 0 }, segment = "VIP" },

@@ -1,4 +1,5 @@
 import Foundation
+import LuaBridge
 import Testing
 
 @testable import CRMCore
@@ -35,6 +36,26 @@ struct BuiltInPluginTests {
                 #expect(example.reason?.isEmpty == false, "\(plugin.file) \(example.segmentation) example \(example.number) has no reason")
             }
         }
+    }
+
+    @Test("every built-in segmentation leaves its reason to explain, so a run formats no text")
+    func reasonsOnlyWhenShown() throws {
+        let catalog = PluginCatalog.load(directories: [Plugins.builtIn])
+        var segmentations = 0
+        for plugin in catalog.plugins {
+            for segmentation in plugin.definition.segmentations {
+                segmentations += 1
+                #expect(segmentation.explain != nil, "\(plugin.file) \(segmentation.name) has no explain")
+                for (index, example) in segmentation.examples.enumerated() {
+                    var customer = PluginCheck.blankCustomer(of: plugin)
+                    for (key, value) in example.customer { customer[.string(key)] = value }
+                    let params = PopulationInputs.exampleParams(segmentation, plugin: plugin, params: example.params)
+                    let answer = try plugin.state.call(segmentation.classify, [.table(customer), params])
+                    #expect(answer.map(\.stringValue) == [example.segment], "\(segmentation.name) example \(index + 1): \(answer)")
+                }
+            }
+        }
+        #expect(segmentations == 8)
     }
 
     @Test("lifecycle: new, active, dormant, churned and prospect customers")

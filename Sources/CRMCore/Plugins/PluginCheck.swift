@@ -21,8 +21,9 @@ public struct PluginCheck {
 
     public var passed: Bool { examples.allSatisfy(\.passed) }
 
-    /// Runs the plugin's own examples on profiles that start blank (0 counts, nil elsewhere).
-    public static func run(_ plugin: LoadedPlugin) -> PluginCheck {
+    /// The customer an example starts from, as Lua sees it: a blank profile (0 counts, nil
+    /// elsewhere) with the plugin's custom fields at their defaults.
+    static func blankCustomer(of plugin: LoadedPlugin) -> [LuaValue: LuaValue] {
         let profile = plugin.definition.profile
         let blank = ProfileBuilder.blank(shape: ProfileShape(declarations: [profile]))
         var base: [LuaValue: LuaValue] = [:]
@@ -33,6 +34,12 @@ public struct PluginCheck {
         for field in plugin.definition.fields {
             if let value = field.defaultValue?.profileValue.luaValue { base[.string(field.name)] = value }
         }
+        return base
+    }
+
+    /// Runs the plugin's own examples on profiles that start blank (0 counts, nil elsewhere).
+    public static func run(_ plugin: LoadedPlugin) -> PluginCheck {
+        let base = blankCustomer(of: plugin)
         var results: [ExampleResult] = []
         for segmentation in plugin.definition.segmentations {
             for (index, example) in segmentation.examples.enumerated() {
