@@ -161,7 +161,7 @@ struct CustomFieldTests {
             let results = try SegmentationEngine(database: setup.database, catalog: setup.catalog).run([], asOf: try Timestamp.parse(date))
             #expect(results.count == 2 && results.allSatisfy { (try? $0.get()) != nil })
         }
-        let members = try SegmentReasons(database: setup.database, catalog: setup.catalog)
+        let members = SegmentReasons(database: setup.database, catalog: setup.catalog)
         let buyers = try members.members(segmentation: "by_band", segment: "Buyer").map(\.customerID)
         let some = try members.members(segmentation: "by_count", segment: "Some").map(\.customerID)
         #expect(buyers.count > 5 && buyers.count < 20)

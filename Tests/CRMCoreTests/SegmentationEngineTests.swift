@@ -244,6 +244,30 @@ struct SegmentationEngineTests {
         #expect(try database.members(segmentation: "tiny").isEmpty)
     }
 
+    /// A segment that is not declared, or a reason that is not text, fails the run for the first
+    /// such customer, with what classify returned, and writes no membership.
+    @Test(
+        "a run names the first customer whose classify gives no declared segment, and what it gave",
+        arguments: [
+            ("if c.id == \"3\" then return nil end return \"Buyer\"", "3", "returned no segment; expected one of: Buyer, Prospect"),
+            ("if c.id == \"4\" then return 7 end return \"Buyer\"", "4", "first result must be a string or nil, got number"),
+            ("if c.id == \"5\" then return \"Buyer\", {} end return \"Buyer\"", "5", "second result must be a string or nil, got table"),
+            ("if c.id == \"6\" then return \"buyer\" end return \"Buyer\"", "6",
+             "returned \"buyer\", which is not a declared segment (declared: Buyer, Prospect)"),
+        ])
+    func firstWrongSegment(body: String, customer: String, message: String) throws {
+        let sandbox = try Sandbox()
+        let database = try Fixture.trickyDatabase(in: sandbox)
+        let folder = try Plugins.folder(in: sandbox, ["tiny.lua": Self.plugin(body)])
+        guard case .failure(let error) = try engine(database, folder).run(["tiny"], asOf: Plugins.asOf).first else {
+            Issue.record("the run should fail")
+            return
+        }
+        #expect(error.customerID == customer)
+        #expect(error.message.contains(message), "\(error.message)")
+        #expect(try database.members(segmentation: "tiny").isEmpty)
+    }
+
     @Test("an endless classify is stopped by the instruction budget with the plugin named")
     func endlessLoop() throws {
         let sandbox = try Sandbox()
