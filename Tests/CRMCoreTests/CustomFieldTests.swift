@@ -137,6 +137,29 @@ struct CustomFieldTests {
         }
     }
 
+    @Test("a computed decimal is written with at most six decimals and no trailing zeros, whole or not")
+    func computedDecimalText() throws {
+        let setup = try Self.setup("""
+            return {
+              name = "numbers", version = "1.0.0", description = "d",
+              fields = {
+                amount = { type = "decimal", compute = function(c)
+                  local values = { 3.0, 2.5, 1 / 3, -4.0, 0.0, -0.0, 1e15, 2.0 ^ 62, 1234.5678901, -0.25, 7 }
+                  return values[tonumber(c.id)] end },
+              },
+            }
+            """)
+        var profiles = try setupProfiles(setup)
+        let outcomes = try setup.fields.computeFields(["amount"], profiles: &profiles)
+        #expect(outcomes.allSatisfy { (try? $0.get()) != nil }, "\(outcomes)")
+        let expected = [
+            "3", "2.5", "0.333333", "-4", "0", "-0", "1000000000000000", "4611686018427387904", "1234.56789", "-0.25", "7",
+        ]
+        for (index, text) in expected.enumerated() {
+            #expect(try setup.fields.get(customerID: "\(index + 1)", name: "amount").first?.value == text, "customer \(index + 1)")
+        }
+    }
+
     @Test("a run's first segmentation classifies on the new values of the last computed field (it starts while they are written)")
     func firstSegmentationSeesLastField() throws {
         let source = """

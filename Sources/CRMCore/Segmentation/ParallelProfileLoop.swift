@@ -57,16 +57,19 @@ struct ParallelProfileLoop {
         let parts = ranges.map { _ in Part<Value>() }
         nonisolated(unsafe) let accept = accept
         inParallel(ranges.count) { index in
-            parts[index].run(self, in: plugins[index], rows: ranges[index], accept: accept)
+            // The first part has room for everyone's values: the others are appended to it, so
+            // a million values are not copied into a fresh array.
+            let capacity = index == 0 ? profiles.count : ranges[index].count
+            parts[index].run(self, in: plugins[index], rows: ranges[index], capacity: capacity, accept: accept)
         }
-        var values: [Value] = []
-        values.reserveCapacity(profiles.count)
         var luaTime = Duration.zero
         for part in parts {
             if let error = part.error { throw error }
-            values += part.values
             luaTime = max(luaTime, part.luaTime)
         }
+        var values = parts[0].values
+        parts[0].values = []  // `values` holds the only reference: appending does not copy
+        for part in parts.dropFirst() { values += part.values }
         return (values, luaTime)
     }
 
@@ -77,7 +80,7 @@ struct ParallelProfileLoop {
         var luaTime = Duration.zero
 
         func run(
-            _ loop: ParallelProfileLoop, in plugin: LoadedPlugin, rows: Range<Int>,
+            _ loop: ParallelProfileLoop, in plugin: LoadedPlugin, rows: Range<Int>, capacity: Int,
             accept: (Int, String?, String?) throws(SegmentationError) -> Value
         ) {
             guard let function = loop.function(plugin) else {
@@ -85,7 +88,7 @@ struct ParallelProfileLoop {
                     segmentation: loop.subject, file: plugin.file, function: nil, customerID: nil, message: "\(loop.functionName) missing")
                 return
             }
-            values.reserveCapacity(rows.count)
+            values.reserveCapacity(capacity)
             do {
                 try ProfileLoop(plugin: plugin, profiles: loop.profiles, inputs: loop.inputs, subject: loop.subject, functionName: loop.functionName)
                     .run(function: function, rows: rows, wrapperSource: loop.wrapperSource, luaTime: &luaTime) {
