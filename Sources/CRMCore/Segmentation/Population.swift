@@ -57,15 +57,13 @@ public struct FieldStatistics: Sendable, Equatable {
 public struct PopulationStatistics {
     let table: ProfileTable
     let fields: [String: ProfileField]
-    /// The rows in customer-id order, for breaking ties.
-    private let rowsInIDOrder: [Int32]
+    /// The rows in customer-id order, for breaking ties (sorted when first needed).
+    private let rowsInIDOrder: RowsInIDOrder
 
     public init(table: ProfileTable) {
         self.table = table
         fields = Dictionary(uniqueKeysWithValues: ProfileField.all(for: table).map { ($0.name, $0) })
-        var rows = [Int32](repeating: 0, count: table.count)
-        for (row, rank) in CustomerIDOrder.ranks(of: table.ids).enumerated() { rows[Int(rank)] = Int32(row) }
-        rowsInIDOrder = rows
+        rowsInIDOrder = RowsInIDOrder(ids: table.ids)
     }
 
     /// Tile (1…tiles) per customer; 0 for customers outside the population or without a value.
@@ -83,7 +81,7 @@ public struct PopulationStatistics {
         var rows: [Int32] = []
         keys.reserveCapacity(table.count)
         rows.reserveCapacity(table.count)
-        for row in rowsInIDOrder where population.includes(table, Int(row)) {
+        for row in rowsInIDOrder.rows where population.includes(table, Int(row)) {
             if let value = values[Int(row)] {
                 keys.append(RadixOrder.key(value, descending: descending))
                 rows.append(row)
