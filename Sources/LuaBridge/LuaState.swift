@@ -24,11 +24,13 @@ public final class LuaState {
 
     let main: OpaquePointer
     let control: UnsafeMutablePointer<crm_ctl>
+    // Read or written on every call, only on the state's own thread (`thread`): not checked for
+    // exclusive access at run time, which cost a thread-local access set per property per call.
     /// The Lua thread (coroutine) in which a Swift callback is running, if any.
-    private(set) var active: OpaquePointer
-    private var depth = 0
-    private var callbacks: [([LuaValue]) throws -> [LuaValue]] = []
-    private var released: [Int32] = []
+    @exclusivity(unchecked) private(set) var active: OpaquePointer
+    @exclusivity(unchecked) private var depth = 0
+    @exclusivity(unchecked) private var callbacks: [([LuaValue]) throws -> [LuaValue]] = []
+    @exclusivity(unchecked) private var released: [Int32] = []
 
     /// Creates a sandboxed state for the plugin `name` (for example `plugins/vip.lua`).
     public init(name: String, limits: LuaLimits = .standard, thread: LuaThread = LuaThread())

@@ -75,7 +75,9 @@ struct ParallelProfileLoop {
 
     /// One state's share of the work; only its own thread touches it until all have finished.
     private final class Part<Value>: @unchecked Sendable {
-        var values: [Value] = []
+        /// Appended to for every customer, by this part's thread only: not checked for exclusive
+        /// access at run time (see `RowBuffer`).
+        @exclusivity(unchecked) var values: [Value] = []
         var error: SegmentationError?
         var luaTime = Duration.zero
 

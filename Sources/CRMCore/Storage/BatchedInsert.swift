@@ -16,7 +16,8 @@ final class BatchedInsert {
     /// Statements of 64, 32, …, 1 rows for what is left when a flush finds the buffer not full
     /// (prepared once each: preparing a statement per flush cost more than the rows).
     private var partial: [Int: MultiRowStatement] = [:]
-    private var rowOpen = false
+    /// Read for every value added: not checked for exclusive access at run time (see `RowBuffer`).
+    @exclusivity(unchecked) private var rowOpen = false
 
     /// - Parameters:
     ///   - prefix: `INSERT INTO table(a, b, c) VALUES`
