@@ -40,13 +40,19 @@ struct CurrentSegments: Sendable {
 }
 
 extension CurrentSegments {
-    /// Read on first use, then kept for the rest of one follow-up run.
+    /// Read on first use (or taken from a read started earlier), then kept for the rest of one
+    /// follow-up run.
     final class Once {
         private var loaded: CurrentSegments?
+        private let prefetched: Background<Result<CurrentSegments, any Error>>?
+
+        init(prefetched: Background<Result<CurrentSegments, any Error>>? = nil) {
+            self.prefetched = prefetched
+        }
 
         func segments(_ db: Database, segmentations: [String], pks: [Int64]) throws -> CurrentSegments {
             if let loaded { return loaded }
-            let segments = try CurrentSegments(db, segmentations: segmentations, pks: pks)
+            let segments = try prefetched?.wait().get() ?? CurrentSegments(db, segmentations: segmentations, pks: pks)
             loaded = segments
             return segments
         }

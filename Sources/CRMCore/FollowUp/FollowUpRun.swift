@@ -72,20 +72,19 @@ struct FollowUpRun {
         let asOf = profiles.asOf
         let days = profiles.dayCounter
         let writes = try runID.map { _ in try FollowUpWrites(db) }
-        let everyone = CurrentSegments.Once()
-        for action in actions {
+        // A run reads on the reader connections what it can while it writes; a dry run reads here.
+        let reads = try runID.map { _ in
+            try FollowUpReads(db, database: database, actions: actions, segmentations: segmentations, profiles: profiles)
+        }
+        let everyone = CurrentSegments.Once(prefetched: reads?.segments)
+        for (index, action) in actions.enumerated() {
             let trigger = action.definition.trigger
             let customer = try ActionCustomer(
                 plugin: action.plugin, run: action.definition.run, condition: action.definition.condition,
                 fields: ProfileField.all(for: profiles, seenBy: action.plugin.definition.profile), params: action.params)
             let set = Set(trigger.segments)
             // The store reads only the transitions into (enter) or out of (leave) the trigger's segments.
-            let transitions = runID == nil
-                ? wouldMove[trigger.segmentation] ?? []
-                : try FollowUpStore.transitions(
-                    db, after: action.definition.name, segmentation: trigger.segmentation,
-                    into: trigger.kind == .enter ? trigger.segments : nil, outOf: trigger.kind == .leave ? trigger.segments : nil,
-                    classified: profiles.count)
+            let transitions = try reads?.transitions(of: index) ?? wouldMove[trigger.segmentation] ?? []
             var events: [FollowUpEvent]
             switch trigger.kind {
             case .enter: events = transitions.filter { event in event.to.map(set.contains) == true && !(event.from.map(set.contains) ?? false) }

@@ -43,6 +43,16 @@ enum FollowUpStore {
             arguments: [action])
     }
 
+    /// Whether any transition came after the cursor of one of `actions`.
+    static func anyUnseen(_ db: Database, actions: [String]) throws -> Bool {
+        guard !actions.isEmpty else { return false }
+        let placeholders = actions.map { _ in "?" }.joined(separator: ", ")
+        let oldest = try Int64.fetchOne(
+            db, sql: "SELECT min(transition_id) FROM action_cursors WHERE action IN (\(placeholders))", arguments: StatementArguments(actions))
+        let newest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM transitions") ?? 0
+        return newest > (oldest ?? newest)
+    }
+
     /// The transitions of `segmentation` after the action's cursor: the changes it has not seen;
     /// only those into one of `into` (when given) or out of one of `outOf` (when given).
     ///
