@@ -80,7 +80,20 @@ struct LuaReader {
             crm_pop(lua, 1)
             throw Refusal(message: "tables with metatables cannot be passed to the host")
         }
-        var fields: [LuaValue: LuaValue] = [:]
+        // Counted first, so the dictionary is made at its size instead of growing (and
+        // rehashing) 1, 2, 4, 8: an action's effects are small tables, read by the hundred thousand.
+        var count = 0
+        lua_pushnil(lua)
+        while lua_next(lua, index) != 0 {
+            count += 1
+            // Past the limit the loop below refuses the table: stop counting (key and value off).
+            if count > Self.maximumEntries {
+                crm_pop(lua, 2)
+                break
+            }
+            crm_pop(lua, 1)
+        }
+        var fields = [LuaValue: LuaValue](minimumCapacity: min(count, Self.maximumEntries))
         lua_pushnil(lua)
         while lua_next(lua, index) != 0 {
             entries += 1

@@ -250,6 +250,35 @@ struct FollowUpTests {
         #expect(try scenario.database.tags(customerID: "1").isEmpty)
     }
 
+    @Test("c.segments is each customer's own, whichever customers fired before with the same or other segments")
+    func segmentsPerCustomer() throws {
+        let parity = """
+            return {
+              name = "parity", version = "1.0.0", description = "odd and even ids",
+              segmentations = {
+                parity = { segments = { "Odd", "Even" }, classify = function(c) return tonumber(c.id) % 2 == 1 and "Odd" or "Even" end },
+              },
+            }
+            """
+        let scenario = try FollowUpScenario(
+            customers: 5,
+            actions: """
+                    call = { segmentation = "state", enter = "Hot",
+                      run = function(c)
+                        c.segments.parity = "changed by the action"
+                        return { { kind = "task", title = c.id .. " " .. c.segments.state .. " " .. tostring(c.segments.parity) } }
+                      end },
+                    peek = { segmentation = "state", enter = "Hot",
+                      run = function(c) return { { kind = "tag", tag = c.segments.parity } } end },
+                """, otherPlugins: ["parity.lua": parity])
+        for id in ["1", "2", "3", "4", "5"] { try scenario.set(id, "Hot") }
+        #expect(try scenario.run("2025-01-01").count(.applied) == 10)
+        #expect(try scenario.database.tasks().map(\.title).sorted() == (1...5).map { "\($0) Hot changed by the action" })
+        for (id, tag) in [("1", "Odd"), ("2", "Even"), ("3", "Odd"), ("4", "Even"), ("5", "Odd")] {
+            #expect(try scenario.database.tags(customerID: id) == [tag], "customer \(id)")
+        }
+    }
+
     @Test("a failing action is recorded with plugin and line, does not block others, and is retried")
     func failureIsRetried() throws {
         let scenario = try FollowUpScenario(

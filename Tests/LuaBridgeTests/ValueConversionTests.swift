@@ -35,6 +35,20 @@ struct ValueConversionTests {
         #expect(try state.call(identity, [table]) == [table])
     }
 
+    @Test("a table of more than a million entries is refused, and the state goes on working")
+    func tooManyEntries() throws {
+        let state = try makeState(limits: LuaLimits(memory: 256 << 20))
+        let huge = try #require(try state.run("return function() local t = {} for i = 1, 1000001 do t[i] = i end return t end").first?.functionValue)
+        do {
+            let values = try state.call(huge, [])
+            Issue.record("expected a refusal, got \(values.count) values")
+        } catch {
+            #expect(error.message.contains("more than 1000000 entries"), "\(error.message)")
+        }
+        let small = try #require(try state.run("return function() return { a = 1, b = { 2, 3 } } end").first?.functionValue)
+        #expect(try state.call(small, []) == [.table(["a": .integer(1), "b": .table([.integer(1): .integer(2), .integer(2): .integer(3)])])])
+    }
+
     @Test("tables built by Lua convert with their array part")
     func luaTables() throws {
         let state = try makeState()

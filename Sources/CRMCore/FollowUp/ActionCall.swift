@@ -31,6 +31,7 @@ struct ActionCall {
     let profiles: ProfileTable
     let customer: ActionCustomer
     let asOf: Timestamp
+    private let segmentTables = SegmentTables()
 
     init(action: FollowUpRun.Action, profiles: ProfileTable, customer: ActionCustomer, asOf: Timestamp) {
         self.action = action
@@ -63,7 +64,7 @@ struct ActionCall {
         guard let row = candidate.row else { return .skipped(nil, recorded: true) }
         let definition = action.definition
         source.customer = row
-        source.extras = { name in Self.extra(name, of: candidate) }
+        source.extras = { name in extra(name, of: candidate) }
         customer.fill(profiles, row: row)
         fillEvent(customer.event, candidate.event)
         do {
@@ -99,16 +100,16 @@ struct ActionCall {
             return try state.firstResult(of: wrapped, record: customer.record, context: customer.event)
         } catch where error.kind == .badReturn && error.message.contains("metatables") {
             var whole = customer.wholeTable(profiles, row: row)
-            for name in ActionCustomer.extraNames { whole[.string(name)] = Self.extra(name, of: candidate) }
+            for name in ActionCustomer.extraNames { whole[.string(name)] = extra(name, of: candidate) }
             return try state.call(plain, [.table(whole), action.params, eventTable(candidate.event)]).first ?? .nil
         }
     }
 
     /// `c.segments` (segment per segmentation as stored now) and `c.tags`, when the action reads them.
-    private static func extra(_ name: String, of candidate: Candidate) -> LuaValue? {
+    private func extra(_ name: String, of candidate: Candidate) -> LuaValue? {
         switch name {
         case "segments":
-            return candidate.row.map(candidate.segments.table(row:))
+            return candidate.row.map { segmentTables.table(of: candidate.segments, row: $0) }
         case "tags":
             return .table(Dictionary(uniqueKeysWithValues: candidate.tags.map { (LuaValue.string($0), LuaValue.boolean(true)) }))
         default:

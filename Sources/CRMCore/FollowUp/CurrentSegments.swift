@@ -28,6 +28,12 @@ struct CurrentSegments: Sendable {
         }
     }
 
+    /// The segment code in each segmentation of the customer in profile row `row`: equal codes,
+    /// equal `table(row:)`.
+    func codes(row: Int) -> [Int16] {
+        segmentations.map { $0.codes[row] }
+    }
+
     /// `{segmentation = segment}` of the customer in profile row `row`.
     func table(row: Int) -> LuaValue {
         var table: [LuaValue: LuaValue] = [:]
@@ -56,5 +62,23 @@ extension CurrentSegments {
             loaded = segments
             return segments
         }
+    }
+}
+
+/// The `c.segments` tables of one action's firings, made once per combination of segments:
+/// customers share a few thousand combinations, and making each firing's table (a dictionary
+/// of names) was a tenth of the plugin's Lua thread in a first run's follow-up stage. Used on
+/// that thread only.
+final class SegmentTables {
+    /// Combinations kept at most; others are made each time.
+    static let limit = 4096
+    private var tables: [[Int16]: LuaValue] = [:]
+
+    func table(of segments: CurrentSegments, row: Int) -> LuaValue {
+        let key = segments.codes(row: row)
+        if let known = tables[key] { return known }
+        let table = segments.table(row: row)
+        if tables.count < Self.limit { tables[key] = table }
+        return table
     }
 }
