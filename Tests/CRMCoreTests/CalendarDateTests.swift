@@ -56,6 +56,26 @@ struct CalendarDateTests {
         #expect(mismatches.isEmpty)
     }
 
+    @Test("dates format as zero-padded YYYY-MM-DD from year 0 to 9999, with a sign and more digits beyond")
+    func formatting() {
+        var mismatches: [String] = []
+        // Against printf: every day of 1900–2400 (every month length and leap rule), and the
+        // first and last day of every year from 0001 to 9999.
+        let centuries = CivilCalendar.days(year: 1900, month: 1, day: 1) ... CivilCalendar.days(year: 2400, month: 12, day: 31)
+        let years = (1...9999).flatMap { [CivilCalendar.days(year: $0, month: 1, day: 1), CivilCalendar.days(year: $0, month: 12, day: 31)] }
+        for day in Array(centuries) + years {
+            let (year, month, dayOfMonth) = CivilCalendar.date(days: day)
+            let expected = String(format: "%04d-%02d-%02d", year, month, dayOfMonth)
+            let formatted = CalendarDate(daysSinceEpoch: day).iso8601
+            if formatted != expected, mismatches.count < 5 { mismatches.append("\(formatted) != \(expected)") }
+        }
+        #expect(mismatches.isEmpty)
+        #expect(CivilCalendar.format(year: 0, month: 3, day: 1) == "0000-03-01")
+        #expect(CivilCalendar.format(year: -1, month: 12, day: 31) == "-0001-12-31")
+        #expect(CivilCalendar.format(year: 10_000, month: 1, day: 1) == "10000-01-01")
+        #expect(CivilCalendar.format(year: 12_345, month: 1, day: 9) == "12345-01-09")
+    }
+
     @Test("Codable writes and reads YYYY-MM-DD")
     func codable() throws {
         let date = try CalendarDate.parse("1991-01-31")

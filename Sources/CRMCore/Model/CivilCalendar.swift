@@ -57,6 +57,24 @@ enum CivilCalendar {
 
     /// `2024-02-09`: a zero-padded date with at least four year digits.
     static func format(year: Int, month: Int, day: Int) -> String {
+        // Years 0–9999 (every date a file or a plugin gives): ten bytes, one small string. A
+        // field of dates at 1M customers formats 650k of them per run.
+        if year >= 0, year <= 9999, (1...12).contains(month), (1...31).contains(day) {
+            return String(unsafeUninitializedCapacity: 10) { bytes in
+                func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: value) &+ 0x30 }
+                bytes[0] = digit(year / 1000)
+                bytes[1] = digit(year / 100 % 10)
+                bytes[2] = digit(year / 10 % 10)
+                bytes[3] = digit(year % 10)
+                bytes[4] = 0x2D
+                bytes[5] = digit(month / 10)
+                bytes[6] = digit(month % 10)
+                bytes[7] = 0x2D
+                bytes[8] = digit(day / 10)
+                bytes[9] = digit(day % 10)
+                return 10
+            }
+        }
         var out = year < 0 ? "-" : ""
         out += padded(abs(year), width: 4)
         out += "-" + padded(month, width: 2) + "-" + padded(day, width: 2)
