@@ -35,7 +35,8 @@ final class FollowUpReads {
     /// The unseen transitions of `actions[index]` into or out of its trigger's segments (none
     /// for a stay), and starts reading the next action's.
     func transitions(of index: Int) throws -> [FollowUpEvent] {
-        let result = next?.index == index ? next!.reading.wait() : start(index).wait()
+        let reading = next.flatMap { $0.index == index ? $0.reading : nil } ?? start(index)
+        let result = reading.wait()
         next = index + 1 < actions.count ? (index + 1, start(index + 1)) : nil
         return try result.get()
     }
